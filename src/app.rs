@@ -1,0 +1,102 @@
+//! Application state, the router, and the server loop.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::notes::{Generation, Notes};
+use crate::web::cache::ResponseCache;
+use crate::web::site::Site;
+
+/// Entries kept in the page cache (pages are small; this bounds memory to a few MB).
+const PAGE_CACHE_ENTRIES: usize = 512;
+/// Longest a cached page is served without re-rendering (writes invalidate sooner).
+const PAGE_CACHE_SECONDS: u64 = 300;
+
+/// Everything a handler needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub notes: Notes,
+    pub generation: Arc<Generation>,
+    pub site: Arc<Site>,
+    pub pages: Arc<ResponseCache>,
+    pub feeds: Arc<ResponseCache>,
+}
+
+impl AppState {
+    /// Opens the store and builds the state for `config`.
+    pub async fn new(config: Config) -> anyhow::Result<Self> {
+        let db = Db::open(&config.data_path).await?;
+        Ok(Self::with_db(config, db))
+    }
+
+    /// Builds the state around an open store.
+    pub fn with_db(config: Config, db: Db) -> Self {
+        let generation = Arc::new(Generation::default());
+        let notes = Notes::new(db.clone(), generation.clone());
+        let site = Arc::new(Site::from_config(&config));
+        let pages = Arc::new(ResponseCache::new(
+            generation.clone(),
+            PAGE_CACHE_ENTRIES,
+            Duration::from_secs(PAGE_CACHE_SECONDS),
+            true,
+        ));
+        let feeds = Arc::new(ResponseCache::new(
+            generation.clone(),
+            config.feed_cache_max_size,
+            Duration::from_secs(config.feed_cache_seconds),
+            config.feed_cache_enabled,
+        ));
+        AppState {
+            config: Arc::new(config),
+            db,
+            notes,
+            generation,
+            site,
+            pages,
+            feeds,
+        }
+    }
+}
+
+/// The whole HTTP surface.
+pub fn build_router(state: AppState) -> Router {
+    crate::web::router()
+        .merge(crate::feeds::router())
+        .fallback(crate::web::errors::not_found)
+        .method_not_allowed_fallback(crate::web::errors::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::errors::render_error_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::web::headers::site_headers))
+        .layer(CatchPanicLayer::custom(crate::web::errors::panic_response))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(crate::web::trace::make_span))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let db = state.db.clone();
+    let app = build_router(state);
+    let res = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    db.close().await;
+    res
+}

@@ -1,0 +1,47 @@
+//! Export every live note as `notes/YYYY/MM/{slug}.md` with front matter.
+
+use std::path::Path;
+
+use crate::domain::Status;
+use crate::domain::markdown::split_title;
+use crate::domain::time::rfc3339;
+
+use super::frontmatter::{FrontMatter, Tags, join};
+use crate::notes::Notes;
+
+const BATCH: u32 = 500;
+
+/// Writes every note that is not deleted; returns how many.
+pub async fn export_dir(notes: &Notes, dir: &Path) -> anyhow::Result<usize> {
+    let mut written = 0;
+    let mut offset = 0;
+    loop {
+        let batch = notes.all(false, BATCH, offset).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for n in &batch {
+            let date = n.date();
+            let folder = dir.join("notes").join(date.format("%Y").to_string()).join(date.format("%m").to_string());
+            std::fs::create_dir_all(&folder)?;
+            // A title that is only the leading heading stays in the body, not the front matter.
+            let derived = split_title(&n.content).title;
+            let title = n.title.clone().filter(|t| derived.as_ref() != Some(t));
+            let fm = FrontMatter {
+                title,
+                slug: Some(n.slug.to_string()),
+                tags: if n.tags.is_empty() {
+                    Tags::None
+                } else {
+                    Tags::List(n.tags.iter().map(|t| t.display.clone()).collect())
+                },
+                published: n.published_at.map(rfc3339),
+                status: Some(if n.status == Status::Draft { "draft" } else { "published" }.into()),
+            };
+            std::fs::write(folder.join(format!("{}.md", n.slug)), join(&fm, &n.content))?;
+            written += 1;
+        }
+        offset += BATCH;
+    }
+    Ok(written)
+}

@@ -1,0 +1,135 @@
+//! YAML front matter of exported/imported notes:
+//! `title`, `slug`, `tags` (list, or a comma-separated string), `published` (RFC 3339),
+//! `status` (`draft` | `published`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Front matter as read and written.
+#[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct FrontMatter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// Tags as a YAML list, also accepting one comma-separated string.
+#[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Tags {
+    #[default]
+    None,
+    List(Vec<String>),
+    Text(String),
+}
+
+impl Tags {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Tags::None => true,
+            Tags::List(l) => l.is_empty(),
+            Tags::Text(t) => t.trim().is_empty(),
+        }
+    }
+
+    /// The tags as separate strings.
+    pub fn items(&self) -> Vec<String> {
+        match self {
+            Tags::None => vec![],
+            Tags::List(l) => l.clone(),
+            Tags::Text(t) => t.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+        }
+    }
+}
+
+/// Splits a file into front matter and body. A file without `---` on its first line
+/// has no front matter.
+pub fn split(text: &str) -> Result<(FrontMatter, &str), String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Ok((FrontMatter::default(), text));
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare == "---" || bare == "..." {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            let fm: FrontMatter = if yaml.trim().is_empty() {
+                FrontMatter::default()
+            } else {
+                serde_yaml_ng::from_str(yaml).map_err(|e| format!("front matter is not valid: {e}"))?
+            };
+            return Ok((fm, body.strip_prefix('\n').unwrap_or(body)));
+        }
+        offset += line.len();
+    }
+    Err("front matter starts with --- but never ends".into())
+}
+
+/// Parses `published`.
+pub fn parse_published(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("published must be an RFC 3339 time like 2024-03-09T07:05:01Z, got {s:?}"))
+}
+
+/// Writes front matter and body back into one file.
+pub fn join(fm: &FrontMatter, body: &str) -> String {
+    let yaml = serde_yaml_ng::to_string(fm).unwrap_or_default();
+    let mut out = String::with_capacity(yaml.len() + body.len() + 16);
+    out.push_str("---\n");
+    if yaml.trim() != "{}" {
+        out.push_str(&yaml);
+    }
+    out.push_str("---\n");
+    out.push_str(body);
+    if !body.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let fm = FrontMatter {
+            title: Some("Hello: world".into()),
+            slug: Some("hello".into()),
+            tags: Tags::List(vec!["a".into(), "B c".into()]),
+            published: Some("2024-03-09T07:05:01Z".into()),
+            status: Some("published".into()),
+        };
+        let text = join(&fm, "Body\n\nmore");
+        let (back, body) = split(&text).unwrap();
+        assert_eq!(back, fm);
+        assert_eq!(body, "Body\n\nmore\n");
+    }
+
+    #[test]
+    fn no_front_matter_and_errors() {
+        let (fm, body) = split("just text").unwrap();
+        assert_eq!(fm, FrontMatter::default());
+        assert_eq!(body, "just text");
+        assert!(split("---\ntitle: x\nno end").is_err());
+        assert!(split("---\ntags: [unclosed\n---\nx").is_err());
+        let (fm, _) = split("---\ntags: a, b\n---\nx").unwrap();
+        assert_eq!(fm.tags.items(), ["a", "b"]);
+    }
+
+    #[test]
+    fn published_parse() {
+        assert!(parse_published("2024-03-09T07:05:01+02:00").is_ok());
+        assert!(parse_published("yesterday").is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! Import Markdown files (recursively) as notes.
+
+use std::path::{Path, PathBuf};
+
+use crate::domain::tag::Tag;
+use crate::domain::{NoteInput, Slug, Status};
+use crate::notes::{NoteError, Notes};
+
+use super::frontmatter::{parse_published, split};
+
+/// Largest file read, in bytes (a note is at most 100 kB of Markdown).
+const MAX_FILE: u64 = 1_000_000;
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub imported: usize,
+    /// Files refused, with the reason.
+    pub failed: Vec<(PathBuf, String)>,
+}
+
+/// Imports every `.md` / `.markdown` file under `dir`, in path order.
+pub async fn import_dir(notes: &Notes, dir: &Path) -> anyhow::Result<Report> {
+    if !dir.is_dir() {
+        anyhow::bail!("{} is not a directory", dir.display());
+    }
+    let mut files = Vec::new();
+    collect(dir, &mut files)?;
+    files.sort();
+    let mut report = Report::default();
+    for path in files {
+        match import_file(notes, &path).await {
+            Ok(()) => report.imported += 1,
+            Err(reason) => report.failed.push((path, reason)),
+        }
+    }
+    Ok(report)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let ft = entry.file_type()?;
+        let path = entry.path();
+        if ft.is_dir() {
+            collect(&path, out)?;
+        } else if ft.is_file() && matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "markdown")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Imports one file; the error is the reason in words.
+pub async fn import_file(notes: &Notes, path: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.len() > MAX_FILE {
+        return Err(format!("file is larger than {} kB", MAX_FILE / 1000));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "file is not UTF-8 text".to_string())?;
+    let (fm, body) = split(&text)?;
+
+    let slug_source = match &fm.slug {
+        Some(s) => s.clone(),
+        None => path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string(),
+    };
+    let slug = Slug::custom(&slug_source).map_err(|e| format!("slug {slug_source:?} refused: {e}"))?;
+    if notes.by_slug(&slug).await.map_err(|e| e.to_string())?.is_some() {
+        return Err(format!("a note with slug {slug} already exists"));
+    }
+    let status = match fm.status.as_deref() {
+        None => Status::Published,
+        Some(s) => Status::parse(s).ok_or_else(|| format!("status must be draft or published, got {s:?}"))?,
+    };
+    let published_at = fm.published.as_deref().map(parse_published).transpose()?;
+    let tags = Tag::dedupe(fm.tags.items().iter().map(|t| Tag::parse(t)))
+        .map_err(|e| format!("tag refused: {e}"))?;
+    let input = NoteInput {
+        content: body.to_string(),
+        name: fm.title,
+        slug: Some(slug.to_string()),
+        tags,
+        status: Some(status),
+        published_at,
+        properties: None,
+    };
+    match notes.create(input).await {
+        Ok(_) => Ok(()),
+        Err(NoteError::Invalid(m)) => Err(m),
+        Err(e) => Err(e.to_string()),
+    }
+}

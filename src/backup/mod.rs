@@ -1,0 +1,42 @@
+//! Backup and migration: `starpunk import DIR` and `starpunk export DIR`.
+//!
+//! Notes are Markdown files with YAML front matter, kept as `notes/YYYY/MM/{slug}.md`
+//! (StarPunk's own layout), so export → import into an empty data dir gives the same site.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::notes::{Generation, Notes};
+
+pub mod export;
+pub mod frontmatter;
+pub mod import;
+
+async fn open_notes(config: &Config) -> anyhow::Result<Notes> {
+    let db = Db::open(&config.data_path).await?;
+    Ok(Notes::new(db, Arc::new(Generation::default())))
+}
+
+/// `starpunk import DIR`: reports each refused file by path and reason, imports the rest.
+pub async fn import_command(config: Config, dir: &Path) -> anyhow::Result<ExitCode> {
+    let notes = open_notes(&config).await?;
+    let report = import::import_dir(&notes, dir).await?;
+    for (path, reason) in &report.failed {
+        eprintln!("{}: {reason}", path.display());
+    }
+    println!("imported {} notes, {} files refused", report.imported, report.failed.len());
+    notes.db().close().await;
+    Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// `starpunk export DIR`.
+pub async fn export_command(config: Config, dir: &Path) -> anyhow::Result<ExitCode> {
+    let notes = open_notes(&config).await?;
+    let n = export::export_dir(&notes, dir).await?;
+    println!("exported {n} notes to {}", dir.display());
+    notes.db().close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,316 @@
+//! Typed configuration: every variable of DESIGN.md, read from the environment and an
+//! optional `.env` file (the environment wins). A bad value is one clear line naming the
+//! variable and what is allowed.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use url::Url;
+
+/// A configuration value that failed validation; the message names the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// A secret string whose `Debug` never shows its value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The whole configuration of a running StarPunk.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Public base URL without a trailing slash, e.g. `https://example.com`.
+    pub site_url: String,
+    pub site_name: String,
+    pub site_author: String,
+    pub site_description: String,
+    /// The owner's identity URL; `None` turns sign-in and Micropub off.
+    pub admin_me: Option<Url>,
+    /// Explicit key for cookies and CSRF; `None` means "generate once into `DATA_PATH`".
+    pub session_secret: Option<Secret>,
+    pub data_path: PathBuf,
+    pub host: String,
+    pub port: u16,
+    pub dev_mode: bool,
+    pub log_level: String,
+    pub feed_max_items: u32,
+    pub feed_cache_enabled: bool,
+    pub feed_cache_seconds: u64,
+    pub feed_cache_max_size: usize,
+    pub max_content_length: u64,
+    pub debug_save_failed_uploads: bool,
+    pub debug_file_max_age_days: u64,
+    pub debug_file_max_size_mb: u64,
+    pub about_url: Option<String>,
+    /// Warnings found while reading (deprecated or unknown names), logged at start-up.
+    pub warnings: Vec<String>,
+}
+
+/// Every variable this program reads; anything else starting with `STARPUNK_` is warned about.
+const KNOWN: &[&str] = &[
+    "SITE_URL",
+    "SITE_NAME",
+    "SITE_AUTHOR",
+    "SITE_DESCRIPTION",
+    "ADMIN_ME",
+    "SESSION_SECRET",
+    "DATA_PATH",
+    "HOST",
+    "PORT",
+    "DEV_MODE",
+    "LOG_LEVEL",
+    "FEED_MAX_ITEMS",
+    "FEED_CACHE_ENABLED",
+    "FEED_CACHE_SECONDS",
+    "FEED_CACHE_MAX_SIZE",
+    "MAX_CONTENT_LENGTH",
+    "DEBUG_SAVE_FAILED_UPLOADS",
+    "DEBUG_FILE_MAX_AGE_DAYS",
+    "DEBUG_FILE_MAX_SIZE_MB",
+    "STARPUNK_ABOUT_URL",
+];
+
+impl Config {
+    /// Reads `.env` (if present in the working directory) overlaid by the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let mut vars: HashMap<String, String> = HashMap::new();
+        if let Ok(iter) = dotenvy::from_path_iter(".env") {
+            for item in iter {
+                let (k, v) = item.map_err(|e| ConfigError(format!(".env could not be read: {e}")))?;
+                vars.insert(k, v);
+            }
+        }
+        vars.extend(std::env::vars());
+        Self::from_vars(&vars)
+    }
+
+    /// Builds a configuration from a map of variables (the testable core of `from_env`).
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |k: &str| vars.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+
+        let site_url = parse_site_url(get("SITE_URL").unwrap_or("http://localhost:5000"))?;
+        let admin_me = match get("ADMIN_ME") {
+            None => None,
+            Some(v) => Some(parse_http_url("ADMIN_ME", v)?),
+        };
+        let site_author = match get("SITE_AUTHOR") {
+            Some(v) => v.to_string(),
+            None => admin_me
+                .as_ref()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_else(|| "StarPunk".to_string()),
+        };
+        let log_level = get("LOG_LEVEL").unwrap_or("info").to_ascii_lowercase();
+        if !["trace", "debug", "info", "warn", "error"].contains(&log_level.as_str()) {
+            return Err(ConfigError(format!(
+                "LOG_LEVEL must be one of trace, debug, info, warn, error, got {:?}",
+                log_level
+            )));
+        }
+        let session_secret = match get("SESSION_SECRET") {
+            None => None,
+            Some(v) if v.len() < 16 => {
+                return Err(ConfigError(
+                    "SESSION_SECRET must be at least 16 characters long".to_string(),
+                ));
+            }
+            Some(v) => Some(Secret(v.to_string())),
+        };
+        let about_url = match get("STARPUNK_ABOUT_URL") {
+            None => None,
+            Some(v) => Some(parse_http_url("STARPUNK_ABOUT_URL", v)?.to_string()),
+        };
+
+        let mut warnings = Vec::new();
+        for old in ["INDIELOGIN_URL", "TOKEN_ENDPOINT"] {
+            if get(old).is_some() {
+                warnings.push(format!(
+                    "{old} is no longer used: endpoints are discovered from ADMIN_ME; remove it"
+                ));
+            }
+        }
+        let mut unknown: Vec<&String> = vars
+            .keys()
+            .filter(|k| k.starts_with("STARPUNK_") && !KNOWN.contains(&k.as_str()))
+            .collect();
+        unknown.sort();
+        for k in unknown {
+            warnings.push(format!("{k} is not a StarPunk setting and is ignored"));
+        }
+
+        Ok(Config {
+            site_url,
+            site_name: get("SITE_NAME").unwrap_or("StarPunk").to_string(),
+            site_author,
+            site_description: get("SITE_DESCRIPTION").unwrap_or("").to_string(),
+            admin_me,
+            session_secret,
+            data_path: PathBuf::from(get("DATA_PATH").unwrap_or("./data")),
+            host: get("HOST").unwrap_or("127.0.0.1").to_string(),
+            port: parse_num(get("PORT"), "PORT", 5000, 1, 65535)? as u16,
+            dev_mode: parse_bool(get("DEV_MODE"), "DEV_MODE", false)?,
+            log_level,
+            feed_max_items: parse_num(get("FEED_MAX_ITEMS"), "FEED_MAX_ITEMS", 50, 1, 1000)? as u32,
+            feed_cache_enabled: parse_bool(get("FEED_CACHE_ENABLED"), "FEED_CACHE_ENABLED", true)?,
+            feed_cache_seconds: parse_num(
+                get("FEED_CACHE_SECONDS"),
+                "FEED_CACHE_SECONDS",
+                300,
+                0,
+                86_400,
+            )?,
+            feed_cache_max_size: parse_num(
+                get("FEED_CACHE_MAX_SIZE"),
+                "FEED_CACHE_MAX_SIZE",
+                50,
+                1,
+                10_000,
+            )? as usize,
+            max_content_length: parse_num(
+                get("MAX_CONTENT_LENGTH"),
+                "MAX_CONTENT_LENGTH",
+                52_428_800,
+                1024,
+                1 << 34,
+            )?,
+            debug_save_failed_uploads: parse_bool(
+                get("DEBUG_SAVE_FAILED_UPLOADS"),
+                "DEBUG_SAVE_FAILED_UPLOADS",
+                false,
+            )?,
+            debug_file_max_age_days: parse_num(
+                get("DEBUG_FILE_MAX_AGE_DAYS"),
+                "DEBUG_FILE_MAX_AGE_DAYS",
+                7,
+                0,
+                3650,
+            )?,
+            debug_file_max_size_mb: parse_num(
+                get("DEBUG_FILE_MAX_SIZE_MB"),
+                "DEBUG_FILE_MAX_SIZE_MB",
+                100,
+                0,
+                1_000_000,
+            )?,
+            about_url,
+            warnings,
+        })
+    }
+
+    /// Whether the site is served over https (cookies get `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.site_url.starts_with("https://")
+    }
+
+    /// An absolute URL on this site for a path that starts with `/`.
+    pub fn abs(&self, path: &str) -> String {
+        format!("{}{}", self.site_url, path)
+    }
+}
+
+fn parse_site_url(v: &str) -> Result<String, ConfigError> {
+    let url = parse_http_url("SITE_URL", v)?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ConfigError(format!(
+            "SITE_URL must not have a query or fragment, got {v:?}"
+        )));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+fn parse_http_url(name: &str, v: &str) -> Result<Url, ConfigError> {
+    let bad = || ConfigError(format!("{name} must be an absolute http(s) URL, got {v:?}"));
+    let url = Url::parse(v).map_err(|_| bad())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(bad());
+    }
+    Ok(url)
+}
+
+fn parse_bool(v: Option<&str>, name: &str, default: bool) -> Result<bool, ConfigError> {
+    match v.map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some("false" | "0" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError(format!(
+            "{name} must be true or false, got {other:?}"
+        ))),
+    }
+}
+
+fn parse_num(v: Option<&str>, name: &str, default: u64, min: u64, max: u64) -> Result<u64, ConfigError> {
+    let Some(v) = v else { return Ok(default) };
+    match v.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ConfigError(format!(
+            "{name} must be a whole number from {min} to {max}, got {v:?}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_vars(&vars)
+    }
+
+    #[test]
+    fn defaults_match_design() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.site_url, "http://localhost:5000");
+        assert_eq!(c.port, 5000);
+        assert_eq!(c.host, "127.0.0.1");
+        assert_eq!(c.feed_max_items, 50);
+        assert_eq!(c.feed_cache_seconds, 300);
+        assert_eq!(c.max_content_length, 52_428_800);
+        assert!(c.admin_me.is_none());
+        assert!(!c.dev_mode);
+    }
+
+    #[test]
+    fn bad_site_url_names_the_variable() {
+        let e = cfg(&[("SITE_URL", "ftp://x")]).unwrap_err();
+        assert_eq!(e.0, r#"SITE_URL must be an absolute http(s) URL, got "ftp://x""#);
+    }
+
+    #[test]
+    fn trailing_slash_is_removed() {
+        assert_eq!(cfg(&[("SITE_URL", "https://ex.com/")]).unwrap().site_url, "https://ex.com");
+    }
+
+    #[test]
+    fn bad_numbers_and_bools_are_refused() {
+        assert!(cfg(&[("PORT", "99999")]).unwrap_err().0.starts_with("PORT"));
+        assert!(cfg(&[("FEED_MAX_ITEMS", "abc")]).unwrap_err().0.starts_with("FEED_MAX_ITEMS"));
+        assert!(cfg(&[("DEV_MODE", "maybe")]).unwrap_err().0.starts_with("DEV_MODE"));
+        assert!(cfg(&[("LOG_LEVEL", "loud")]).unwrap_err().0.starts_with("LOG_LEVEL"));
+    }
+
+    #[test]
+    fn author_defaults_to_admin_host() {
+        let c = cfg(&[("ADMIN_ME", "https://me.example.org/")]).unwrap();
+        assert_eq!(c.site_author, "me.example.org");
+    }
+
+    #[test]
+    fn deprecated_and_unknown_names_warn() {
+        let c = cfg(&[("INDIELOGIN_URL", "https://x"), ("STARPUNK_FOO", "1")]).unwrap();
+        assert_eq!(c.warnings.len(), 2);
+    }
+
+    #[test]
+    fn secret_is_hidden_in_debug() {
+        let c = cfg(&[("SESSION_SECRET", "abcdefghijklmnopqrstuvwxyz")]).unwrap();
+        assert!(!format!("{c:?}").contains("abcdefghij"));
+    }
+}

@@ -1,0 +1,84 @@
+//! The SQLite store: pool (WAL, busy timeout, created when missing), embedded
+//! forward-only migrations, and — in the submodules — all of the program's SQL.
+//!
+//! Every query goes through [`Db`], which counts statements so tests can prove that a
+//! page runs a fixed number of queries whatever the number of notes on it.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+pub mod notes;
+pub mod search;
+pub mod tags;
+
+/// A handle to the database, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: SqlitePool,
+    queries: Arc<AtomicU64>,
+}
+
+/// A write transaction (`BEGIN IMMEDIATE`, so two writers never deadlock on upgrade).
+pub type Tx = Transaction<'static, Sqlite>;
+
+impl Db {
+    /// Opens (creating if needed) `starpunk.db` in `data_path` and runs migrations.
+    pub async fn open(data_path: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(data_path)?;
+        let file = data_path.join("starpunk.db");
+        let opts = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(&file)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true)
+            .pragma("cache_size", "-16000")
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .min_connections(1)
+            .connect_with(opts)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Db { pool, queries: Arc::new(AtomicU64::new(0)) })
+    }
+
+    /// The pool, for modules that add tables of their own (through functions in `db/`).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Records that `n` statements are about to run.
+    pub(crate) fn count(&self, n: u64) {
+        self.queries.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Statements run since this handle was opened (for tests and diagnostics).
+    pub fn query_count(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> sqlx::Result<Tx> {
+        self.count(1);
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Whether the database answers (for `/health`).
+    pub async fn ping(&self) -> bool {
+        self.count(1);
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Closes the pool, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,246 @@
+//! Note queries. Times are bound as fixed-width RFC 3339 text (see `domain::time`).
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::time::to_db;
+use crate::domain::{Note, Slug, Status};
+
+use super::{Db, Tx};
+
+
+
+/// A row of `notes` as stored.
+#[derive(Debug, sqlx::FromRow)]
+pub struct NoteRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: Option<String>,
+    pub content: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub properties: String,
+}
+
+impl NoteRow {
+    /// The domain note (tags are attached by the caller, batch-loaded).
+    pub fn into_note(self) -> Note {
+        Note {
+            id: self.id,
+            slug: Slug::parse(&self.slug).unwrap_or_else(|_| Slug::from_time(self.created_at)),
+            title: self.title,
+            content: self.content,
+            status: Status::parse(&self.status).unwrap_or(Status::Draft),
+            created_at: self.created_at,
+            published_at: self.published_at,
+            updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
+            properties: serde_json::from_str(&self.properties).unwrap_or_default(),
+            tags: Vec::new(),
+        }
+    }
+}
+
+/// A position in the public timeline: notes strictly before/after it are listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub at: DateTime<Utc>,
+    pub id: i64,
+}
+
+/// Which slice of the public timeline to list.
+#[derive(Debug, Clone)]
+pub enum Window {
+    /// The newest notes, optionally skipping `offset` (legacy `?page=N`).
+    Offset(u32),
+    /// Notes older than the cursor.
+    Before(Cursor),
+    /// Notes newer than the cursor (returned newest first).
+    After(Cursor),
+}
+
+/// Columns for a new note.
+pub struct NewRow<'a> {
+    pub slug: &'a str,
+    pub title: Option<&'a str>,
+    pub content: &'a str,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub properties: &'a str,
+}
+
+pub async fn slug_taken(db: &Db, tx: &mut Tx, slug: &str) -> sqlx::Result<bool> {
+    db.count(1);
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM notes WHERE slug = ?")
+        .bind(slug)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn insert(db: &Db, tx: &mut Tx, row: &NewRow<'_>) -> sqlx::Result<i64> {
+    db.count(1);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO notes (slug, title, content, status, created_at, published_at, updated_at, properties) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(row.slug)
+    .bind(row.title)
+    .bind(row.content)
+    .bind(row.status.as_str())
+    .bind(to_db(row.created_at))
+    .bind(row.published_at.map(to_db))
+    .bind(to_db(row.created_at))
+    .bind(row.properties)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Columns an update may change (the slug never changes).
+pub struct UpdateRow<'a> {
+    pub id: i64,
+    pub title: Option<&'a str>,
+    pub content: &'a str,
+    pub status: Status,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub properties: &'a str,
+}
+
+pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<()> {
+    db.count(1);
+    sqlx::query(
+        "UPDATE notes SET title = ?, content = ?, status = ?, published_at = ?, updated_at = ?, properties = ? \
+         WHERE id = ?",
+    )
+    .bind(row.title)
+    .bind(row.content)
+    .bind(row.status.as_str())
+    .bind(row.published_at.map(to_db))
+    .bind(to_db(row.updated_at))
+    .bind(row.properties)
+    .bind(row.id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Sets or clears `deleted_at` (soft delete / restore).
+pub async fn set_deleted(db: &Db, tx: &mut Tx, id: i64, at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> sqlx::Result<()> {
+    db.count(1);
+    sqlx::query("UPDATE notes SET deleted_at = ?, updated_at = ? WHERE id = ?")
+        .bind(at.map(to_db))
+        .bind(to_db(now))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Removes a note for good (its tags go with it through `ON DELETE CASCADE`).
+pub async fn purge(db: &Db, tx: &mut Tx, id: i64) -> sqlx::Result<()> {
+    db.count(1);
+    sqlx::query("DELETE FROM notes WHERE id = ?").bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<NoteRow>> {
+    db.count(1);
+    sqlx::query_as(
+        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+         FROM notes WHERE slug = ?",
+    )
+    .bind(slug)
+    .fetch_optional(db.pool())
+    .await
+}
+
+pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<NoteRow>> {
+    db.count(1);
+    sqlx::query_as(
+        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+         FROM notes WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Public notes (published, not deleted), optionally only those tagged `tag`, newest
+/// first. Fetches up to `limit` rows.
+pub async fn list_public(db: &Db, tag: Option<&str>, window: &Window, limit: u32) -> sqlx::Result<Vec<NoteRow>> {
+    db.count(1);
+    let mut rows: Vec<NoteRow> = match window {
+        Window::Offset(offset) => sqlx::query_as(
+            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+             FROM notes WHERE status = 'published' AND deleted_at IS NULL \
+             AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
+             ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+        )
+        .bind(tag)
+        .bind(limit as i64)
+        .bind(*offset as i64)
+        .fetch_all(db.pool())
+        .await?,
+        Window::Before(c) => sqlx::query_as(
+            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+             FROM notes WHERE status = 'published' AND deleted_at IS NULL \
+             AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
+             AND (published_at < ?3 OR (published_at = ?3 AND id < ?4)) \
+             ORDER BY published_at DESC, id DESC LIMIT ?2",
+        )
+        .bind(tag)
+        .bind(limit as i64)
+        .bind(to_db(c.at))
+        .bind(c.id)
+        .fetch_all(db.pool())
+        .await?,
+        Window::After(c) => sqlx::query_as(
+            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+             FROM notes WHERE status = 'published' AND deleted_at IS NULL \
+             AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
+             AND (published_at > ?3 OR (published_at = ?3 AND id > ?4)) \
+             ORDER BY published_at ASC, id ASC LIMIT ?2",
+        )
+        .bind(tag)
+        .bind(limit as i64)
+        .bind(to_db(c.at))
+        .bind(c.id)
+        .fetch_all(db.pool())
+        .await?,
+    };
+    if matches!(window, Window::After(_)) {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// Every note for the owner (drafts included), newest first; `deleted` picks the
+/// deleted ones instead of the live ones.
+pub async fn list_all(db: &Db, deleted: bool, limit: u32, offset: u32) -> sqlx::Result<Vec<NoteRow>> {
+    db.count(1);
+    sqlx::query_as(
+        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+         FROM notes WHERE (deleted_at IS NOT NULL) = ?1 \
+         ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+    )
+    .bind(deleted)
+    .bind(limit as i64)
+    .bind(offset as i64)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Number of public notes and the latest `updated_at` among them.
+pub async fn public_stats(db: &Db) -> sqlx::Result<(i64, Option<DateTime<Utc>>)> {
+    db.count(1);
+    sqlx::query_as(
+        "SELECT count(*), max(updated_at) FROM notes WHERE status = 'published' AND deleted_at IS NULL",
+    )
+    .fetch_one(db.pool())
+    .await
+}

@@ -1,0 +1,11 @@
+//! Plain domain types with `parse()` constructors: no axum, no sqlx.
+
+pub mod markdown;
+pub mod note;
+pub mod slug;
+pub mod tag;
+pub mod time;
+
+pub use note::{Note, NoteInput, Status};
+pub use slug::Slug;
+pub use tag::Tag;

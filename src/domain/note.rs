@@ -1,0 +1,82 @@
+//! A note as the rest of the program sees it.
+
+use chrono::{DateTime, Utc};
+
+use super::{Slug, Tag};
+
+/// Draft or published. Drafts are only ever shown to the owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Published,
+}
+
+impl Status {
+    /// Parses `draft` / `published` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "draft" => Some(Status::Draft),
+            "published" | "publish" => Some(Status::Published),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+        }
+    }
+}
+
+/// A stored note with its tags.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub id: i64,
+    pub slug: Slug,
+    /// Explicit name, or the leading `# Heading` of the content.
+    pub title: Option<String>,
+    /// The Markdown exactly as written.
+    pub content: String,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    /// Micropub properties as the client sent them (JSON object).
+    pub properties: serde_json::Value,
+    pub tags: Vec<Tag>,
+}
+
+impl Note {
+    /// Visible on public pages, feeds and search.
+    pub fn is_public(&self) -> bool {
+        self.status == Status::Published && self.deleted_at.is_none()
+    }
+
+    /// The time shown as the note's date: publication, else creation.
+    pub fn date(&self) -> DateTime<Utc> {
+        self.published_at.unwrap_or(self.created_at)
+    }
+
+    /// `/note/{slug}`.
+    pub fn path(&self) -> String {
+        format!("/note/{}", self.slug)
+    }
+}
+
+/// What a writer (admin form, Micropub, import) supplies to create or update a note.
+#[derive(Debug, Clone, Default)]
+pub struct NoteInput {
+    pub content: String,
+    /// An explicit name (Micropub `name`); otherwise a leading heading is used.
+    pub name: Option<String>,
+    /// A requested custom slug (create only; ignored on update).
+    pub slug: Option<String>,
+    pub tags: Vec<Tag>,
+    pub status: Option<Status>,
+    /// Publication time to record (import, Micropub `published`); default now.
+    pub published_at: Option<DateTime<Utc>>,
+    pub properties: Option<serde_json::Value>,
+}

@@ -1,0 +1,313 @@
+//! The notes domain API used by pages, the admin, Micropub, import and tests: create,
+//! update, soft delete, restore, purge, get and list. Every write bumps the site's
+//! [`Generation`], which invalidates cached pages and feeds at once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::db::notes::{self as q, Cursor, NewRow, NoteRow, UpdateRow, Window};
+use crate::db::{Db, tags};
+use crate::domain::markdown::{self, split_title};
+use crate::domain::slug::SlugError;
+use crate::domain::time::now;
+use crate::domain::{Note, NoteInput, Slug, Status};
+
+/// Largest note accepted, in bytes of Markdown.
+pub const MAX_CONTENT: usize = 100_000;
+/// Longest explicit name accepted, in characters.
+pub const MAX_NAME: usize = 500;
+
+/// A counter bumped by every write; caches remember the value they were built at.
+#[derive(Debug, Default)]
+pub struct Generation(AtomicU64);
+
+impl Generation {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+    pub fn bump(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// Why a note could not be written or found.
+#[derive(Debug, thiserror::Error)]
+pub enum NoteError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no such note")]
+    NotFound,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<SlugError> for NoteError {
+    fn from(e: SlugError) -> Self {
+        NoteError::Invalid(format!("Slug refused: {e}"))
+    }
+}
+
+/// One page of the public timeline with cursors for the neighbouring pages.
+#[derive(Debug)]
+pub struct Page {
+    pub notes: Vec<Note>,
+    /// Cursor for the next older page, when there is one.
+    pub older: Option<Cursor>,
+    /// Cursor for the next newer page; `Some(None)` means "the first page".
+    pub newer: Option<Option<Cursor>>,
+}
+
+/// The notes service.
+#[derive(Clone, Debug)]
+pub struct Notes {
+    db: Db,
+    generation: Arc<Generation>,
+}
+
+impl Notes {
+    pub fn new(db: Db, generation: Arc<Generation>) -> Self {
+        Notes { db, generation }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Creates a note. A custom slug is normalised and de-duplicated with `-2`, `-3`…;
+    /// the default timestamp slug with `-1`, `-2`….
+    pub async fn create(&self, input: NoteInput) -> Result<Note, NoteError> {
+        let content = clean_content(&input.content)?;
+        let title = title_for(&input.name, &content)?;
+        let created = now();
+        let status = input.status.unwrap_or(Status::Published);
+        let published_at = match status {
+            Status::Published => Some(input.published_at.unwrap_or(created)),
+            Status::Draft => input.published_at,
+        };
+        let properties = properties_json(&input, &content);
+        let custom = match input.slug.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => Some(Slug::custom(s)?),
+            _ => None,
+        };
+
+        let mut tx = self.db.begin().await?;
+        let slug = match custom {
+            Some(base) => self.free_slug(&mut tx, base, 2).await?,
+            None => self.free_slug(&mut tx, Slug::from_time(published_at.unwrap_or(created)), 1).await?,
+        };
+        let row = NewRow {
+            slug: slug.as_str(),
+            title: title.as_deref(),
+            content: &content,
+            status,
+            created_at: created,
+            published_at,
+            properties: &properties,
+        };
+        let id = q::insert(&self.db, &mut tx, &row).await?;
+        tags::set_for_note(&self.db, &mut tx, id, &input.tags).await?;
+        tx.commit().await?;
+        self.generation.bump();
+        tracing::info!(note.slug = %slug, note.id = id, "note created");
+        self.get(id).await?.ok_or(NoteError::NotFound)
+    }
+
+    async fn free_slug(&self, tx: &mut crate::db::Tx, base: Slug, first_suffix: u32) -> Result<Slug, NoteError> {
+        if !q::slug_taken(&self.db, tx, base.as_str()).await? {
+            return Ok(base);
+        }
+        for n in first_suffix..first_suffix + 1000 {
+            let candidate = base.with_suffix(n);
+            if !q::slug_taken(&self.db, tx, candidate.as_str()).await? {
+                return Ok(candidate);
+            }
+        }
+        Err(NoteError::Invalid(format!("the slug {base} and its variants are all taken")))
+    }
+
+    /// Updates content, name, tags and status; the slug never changes. Publishing a
+    /// draft for the first time records its publication time.
+    pub async fn update(&self, id: i64, input: NoteInput) -> Result<Note, NoteError> {
+        let existing = self.get(id).await?.ok_or(NoteError::NotFound)?;
+        let content = clean_content(&input.content)?;
+        let title = title_for(&input.name, &content)?;
+        let status = input.status.unwrap_or(existing.status);
+        let published_at = match (status, existing.published_at) {
+            (Status::Published, None) => Some(input.published_at.unwrap_or_else(now)),
+            (_, prev) => input.published_at.or(prev),
+        };
+        let properties = properties_json(&input, &content);
+        let mut tx = self.db.begin().await?;
+        let row = UpdateRow {
+            id,
+            title: title.as_deref(),
+            content: &content,
+            status,
+            published_at,
+            updated_at: now(),
+            properties: &properties,
+        };
+        q::update(&self.db, &mut tx, &row).await?;
+        tags::set_for_note(&self.db, &mut tx, id, &input.tags).await?;
+        tx.commit().await?;
+        self.generation.bump();
+        tracing::info!(note.slug = %existing.slug, note.id = id, "note updated");
+        self.get(id).await?.ok_or(NoteError::NotFound)
+    }
+
+    /// Soft delete: the note answers 410 and leaves every listing; restorable.
+    pub async fn delete(&self, id: i64) -> Result<(), NoteError> {
+        self.set_deleted(id, true).await
+    }
+
+    /// Undoes a soft delete.
+    pub async fn restore(&self, id: i64) -> Result<(), NoteError> {
+        self.set_deleted(id, false).await
+    }
+
+    async fn set_deleted(&self, id: i64, deleted: bool) -> Result<(), NoteError> {
+        let note = self.get(id).await?.ok_or(NoteError::NotFound)?;
+        let t = now();
+        let mut tx = self.db.begin().await?;
+        q::set_deleted(&self.db, &mut tx, id, deleted.then_some(t), t).await?;
+        tx.commit().await?;
+        self.generation.bump();
+        tracing::info!(note.slug = %note.slug, deleted, "note delete state changed");
+        Ok(())
+    }
+
+    /// Removes a note for good.
+    pub async fn purge(&self, id: i64) -> Result<(), NoteError> {
+        let mut tx = self.db.begin().await?;
+        q::purge(&self.db, &mut tx, id).await?;
+        tx.commit().await?;
+        self.generation.bump();
+        Ok(())
+    }
+
+    /// Any note by id (drafts and deleted included), with tags.
+    pub async fn get(&self, id: i64) -> Result<Option<Note>, NoteError> {
+        let row = q::by_id(&self.db, id).await?;
+        Ok(self.with_tags(row.into_iter().collect()).await?.pop())
+    }
+
+    /// Any note by slug (drafts and deleted included: callers decide visibility).
+    pub async fn by_slug(&self, slug: &Slug) -> Result<Option<Note>, NoteError> {
+        let row = q::by_slug(&self.db, slug.as_str()).await?;
+        Ok(self.with_tags(row.into_iter().collect()).await?.pop())
+    }
+
+    /// A page of public notes, optionally for one tag. Two queries whatever the size.
+    pub async fn public_page(&self, tag: Option<&str>, window: Window, per_page: u32) -> Result<Page, NoteError> {
+        let mut rows = q::list_public(&self.db, tag, &window, per_page + 1).await?;
+        let more = rows.len() > per_page as usize;
+        if more {
+            match window {
+                // newest-first lists drop the extra oldest row; an `After` list the extra newest
+                Window::After(_) => {
+                    rows.remove(0);
+                }
+                _ => {
+                    rows.truncate(per_page as usize);
+                }
+            }
+        }
+        let notes = self.with_tags(rows).await?;
+        let cursor = |n: &Note| Cursor { at: n.date(), id: n.id };
+        let (older, newer) = match &window {
+            Window::Offset(0) => (more.then(|| notes.last().map(cursor)).flatten(), None),
+            Window::Offset(_) => (more.then(|| notes.last().map(cursor)).flatten(), notes.first().map(|n| Some(cursor(n)))),
+            Window::Before(_) => (more.then(|| notes.last().map(cursor)).flatten(), Some(notes.first().map(cursor))),
+            Window::After(_) => (
+                notes.last().map(cursor),
+                Some(if more { notes.first().map(cursor) } else { None }),
+            ),
+        };
+        Ok(Page { notes, older, newer })
+    }
+
+    /// Every note for the owner, drafts included (or only the deleted ones).
+    pub async fn all(&self, deleted: bool, limit: u32, offset: u32) -> Result<Vec<Note>, NoteError> {
+        let rows = q::list_all(&self.db, deleted, limit, offset).await?;
+        self.with_tags(rows).await
+    }
+
+    /// Attaches tags to rows with one batch query.
+    pub async fn with_tags(&self, rows: Vec<NoteRow>) -> Result<Vec<Note>, NoteError> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut tags: HashMap<i64, Vec<_>> = tags::for_notes(&self.db, &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let mut n = r.into_note();
+                n.tags = tags.remove(&n.id).unwrap_or_default();
+                n
+            })
+            .collect())
+    }
+}
+
+/// The note's HTML for pages and feeds: the Markdown rendered with URLs absolute
+/// against its permalink, without the leading heading when that heading is the name.
+pub fn note_html(note: &Note, site_url: &str) -> String {
+    let permalink = format!("{site_url}{}", note.path());
+    let base = url::Url::parse(&permalink).unwrap_or_else(|_| {
+        url::Url::parse("http://localhost/").expect("static URL parses")
+    });
+    let split = split_title(&note.content);
+    let md = match (&split.title, &note.title) {
+        (Some(h), Some(t)) if h == t => split.body,
+        _ => note.content.as_str(),
+    };
+    markdown::render(md, &base)
+}
+
+fn clean_content(content: &str) -> Result<String, NoteError> {
+    let c = content.replace("\r\n", "\n");
+    if c.trim().is_empty() {
+        return Err(NoteError::Invalid("A note needs some content.".into()));
+    }
+    if c.len() > MAX_CONTENT {
+        return Err(NoteError::Invalid(format!(
+            "A note can be at most {} kB of Markdown.",
+            MAX_CONTENT / 1000
+        )));
+    }
+    if c.contains('\0') {
+        return Err(NoteError::Invalid("The content contains a NUL character.".into()));
+    }
+    Ok(c)
+}
+
+fn title_for(name: &Option<String>, content: &str) -> Result<Option<String>, NoteError> {
+    match name.as_deref().map(str::trim) {
+        Some(n) if !n.is_empty() => {
+            if n.chars().count() > MAX_NAME {
+                return Err(NoteError::Invalid(format!("A name can be at most {MAX_NAME} characters.")));
+            }
+            Ok(Some(n.to_string()))
+        }
+        _ => Ok(split_title(content).title),
+    }
+}
+
+/// The Micropub properties to keep: what the client sent, or the equivalent of the form.
+fn properties_json(input: &NoteInput, content: &str) -> String {
+    let value = match &input.properties {
+        Some(v) => v.clone(),
+        None => {
+            let mut m = serde_json::Map::new();
+            m.insert("content".into(), serde_json::json!([content]));
+            if let Some(n) = input.name.as_deref().filter(|n| !n.trim().is_empty()) {
+                m.insert("name".into(), serde_json::json!([n]));
+            }
+            if !input.tags.is_empty() {
+                let cats: Vec<&str> = input.tags.iter().map(|t| t.display.as_str()).collect();
+                m.insert("category".into(), serde_json::json!(cats));
+            }
+            serde_json::Value::Object(m)
+        }
+    };
+    value.to_string()
+}

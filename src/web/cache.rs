@@ -1,0 +1,229 @@
+//! A small bounded cache of rendered public responses (pages and feeds), invalidated by
+//! every write through the site's [`Generation`], plus conditional-GET handling
+//! (`ETag` / `If-None-Match`, `Last-Modified` / `If-Modified-Since` → 304).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::notes::Generation;
+
+/// A rendered response body with its validators.
+#[derive(Debug)]
+pub struct Cached {
+    pub body: Bytes,
+    pub content_type: &'static str,
+    pub etag: HeaderValue,
+    pub last_modified: Option<HeaderValue>,
+    pub cache_control: &'static str,
+    /// Whether the response varies by `Accept` (the negotiated `/feed`).
+    pub vary_accept: bool,
+    generation: u64,
+    made: Instant,
+}
+
+impl Cached {
+    /// Wraps a freshly rendered body, computing a strong ETag from its bytes.
+    pub fn new(body: impl Into<Bytes>, content_type: &'static str, last_modified: Option<DateTime<Utc>>) -> Self {
+        let body = body.into();
+        let digest = Sha256::digest(&body);
+        let tag = format!("\"{}\"", hex(&digest[..16]));
+        Cached {
+            etag: HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"0\"")),
+            last_modified: last_modified.and_then(|t| {
+                let st = SystemTime::UNIX_EPOCH + Duration::from_secs(t.timestamp().max(0) as u64);
+                HeaderValue::from_str(&httpdate::fmt_http_date(st)).ok()
+            }),
+            body,
+            content_type,
+            cache_control: "public, max-age=60",
+            vary_accept: false,
+            generation: 0,
+            made: Instant::now(),
+        }
+    }
+
+    /// Marks the response as varying by `Accept`.
+    pub fn varying_by_accept(mut self) -> Self {
+        self.vary_accept = true;
+        self
+    }
+
+    /// The response for a request with `headers`: 304 when the client's copy is current.
+    pub fn respond(&self, headers: &HeaderMap) -> Response<Body> {
+        let not_modified = is_not_modified(headers, &self.etag, self.last_modified.as_ref());
+        let mut res = if not_modified {
+            Response::new(Body::empty())
+        } else {
+            Response::new(Body::from(self.body.clone()))
+        };
+        if not_modified {
+            *res.status_mut() = StatusCode::NOT_MODIFIED;
+        }
+        let h = res.headers_mut();
+        if !not_modified {
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+        }
+        h.insert(header::ETAG, self.etag.clone());
+        if let Some(lm) = &self.last_modified {
+            h.insert(header::LAST_MODIFIED, lm.clone());
+        }
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(self.cache_control));
+        if self.vary_accept {
+            h.insert(header::VARY, HeaderValue::from_static("Accept"));
+        }
+        res
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// RFC 9110 evaluation: `If-None-Match` (weak comparison) wins over `If-Modified-Since`.
+pub fn is_not_modified(headers: &HeaderMap, etag: &HeaderValue, last_modified: Option<&HeaderValue>) -> bool {
+    if let Some(inm) = headers.get(header::IF_NONE_MATCH) {
+        let Ok(inm) = inm.to_str() else { return false };
+        let ours = etag.to_str().unwrap_or_default().trim_start_matches("W/");
+        return inm.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == ours);
+    }
+    if let (Some(ims), Some(lm)) = (headers.get(header::IF_MODIFIED_SINCE), last_modified) {
+        let parse = |v: &HeaderValue| v.to_str().ok().and_then(|s| httpdate::parse_http_date(s).ok());
+        if let (Some(ims), Some(lm)) = (parse(ims), parse(lm)) {
+            return lm <= ims;
+        }
+    }
+    false
+}
+
+/// Bounded map from request key (path + query) to a rendered response.
+#[derive(Debug)]
+pub struct ResponseCache {
+    generation: Arc<Generation>,
+    max_entries: usize,
+    ttl: Duration,
+    enabled: bool,
+    map: Mutex<HashMap<String, Arc<Cached>>>,
+}
+
+impl ResponseCache {
+    pub fn new(generation: Arc<Generation>, max_entries: usize, ttl: Duration, enabled: bool) -> Self {
+        ResponseCache {
+            generation,
+            max_entries: max_entries.max(1),
+            ttl,
+            enabled: enabled && !ttl.is_zero(),
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The cached response for `key` if still current, else builds, stores and returns it.
+    /// The generation is read before building, so a write during the build leaves the
+    /// entry already stale rather than hiding the write.
+    pub async fn get_or_build<F, Fut, E>(&self, key: &str, build: F) -> Result<Arc<Cached>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Cached, E>>,
+    {
+        let generation = self.generation.get();
+        if self.enabled
+            && let Some(hit) = self.lookup(key, generation)
+        {
+            return Ok(hit);
+        }
+        let mut fresh = build().await?;
+        fresh.generation = generation;
+        fresh.made = Instant::now();
+        let fresh = Arc::new(fresh);
+        if self.enabled {
+            self.store(key, fresh.clone());
+        }
+        Ok(fresh)
+    }
+
+    fn lookup(&self, key: &str, generation: u64) -> Option<Arc<Cached>> {
+        let map = self.map.lock().ok()?;
+        let hit = map.get(key)?;
+        (hit.generation == generation && hit.made.elapsed() < self.ttl).then(|| hit.clone())
+    }
+
+    fn store(&self, key: &str, value: Arc<Cached>) {
+        let Ok(mut map) = self.map.lock() else { return };
+        if map.len() >= self.max_entries && !map.contains_key(key) {
+            let current = self.generation.get();
+            map.retain(|_, v| v.generation == current && v.made.elapsed() < self.ttl);
+            if map.len() >= self.max_entries
+                && let Some(oldest) = map.iter().min_by_key(|(_, v)| v.made).map(|(k, _)| k.clone())
+            {
+                map.remove(&oldest);
+            }
+        }
+        map.insert(key.to_string(), value);
+    }
+
+    /// Number of entries held (for tests).
+    pub fn len(&self) -> usize {
+        self.map.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hv(s: &str) -> HeaderValue {
+        HeaderValue::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn etag_matching() {
+        let etag = hv("\"abc\"");
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_NONE_MATCH, hv("\"x\", W/\"abc\""));
+        assert!(is_not_modified(&h, &etag, None));
+        h.insert(header::IF_NONE_MATCH, hv("\"x\""));
+        assert!(!is_not_modified(&h, &etag, None));
+        h.insert(header::IF_NONE_MATCH, hv("*"));
+        assert!(is_not_modified(&h, &etag, None));
+    }
+
+    #[test]
+    fn if_modified_since() {
+        let etag = hv("\"abc\"");
+        let lm = hv("Sat, 28 Nov 2026 04:13:17 GMT");
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_MODIFIED_SINCE, hv("Sat, 28 Nov 2026 04:13:17 GMT"));
+        assert!(is_not_modified(&h, &etag, Some(&lm)));
+        h.insert(header::IF_MODIFIED_SINCE, hv("Fri, 27 Nov 2026 04:13:17 GMT"));
+        assert!(!is_not_modified(&h, &etag, Some(&lm)));
+        h.insert(header::IF_MODIFIED_SINCE, hv("garbage"));
+        assert!(!is_not_modified(&h, &etag, Some(&lm)));
+    }
+
+    #[tokio::test]
+    async fn writes_invalidate_and_size_is_bounded() {
+        let g = Arc::new(Generation::default());
+        let cache = ResponseCache::new(g.clone(), 2, Duration::from_secs(60), true);
+        let build = |s: &'static str| move || async move { Ok::<_, ()>(Cached::new(s, "text/plain", None)) };
+        let a = cache.get_or_build("a", build("one")).await.unwrap();
+        let a2 = cache.get_or_build("a", build("two")).await.unwrap();
+        assert_eq!(a.body, a2.body);
+        g.bump();
+        let a3 = cache.get_or_build("a", build("three")).await.unwrap();
+        assert_eq!(&a3.body[..], b"three");
+        cache.get_or_build("b", build("b")).await.unwrap();
+        cache.get_or_build("c", build("c")).await.unwrap();
+        assert!(cache.len() <= 2);
+    }
+}

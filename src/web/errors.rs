@@ -1,0 +1,60 @@
+//! Error pages in the site layout: 404 fallback, 405, panics, and the layer that turns
+//! any `AppError` response into a full HTML page.
+
+use std::any::Any;
+
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::app::AppState;
+use crate::error::{AppError, ErrorPage};
+use crate::web::view::{ErrorTemplate, Layout};
+
+/// Fallback for unknown paths.
+pub async fn not_found() -> AppError {
+    AppError::not_found()
+}
+
+/// Fallback for a known path with the wrong method.
+pub async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
+/// A panic in a handler becomes a plain 500 (logged); never a dropped connection.
+pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<Body> {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(panic = detail, "handler panicked");
+    AppError::Internal(anyhow::anyhow!("panic")).into_response()
+}
+
+/// Replaces the body of any response carrying an [`ErrorPage`] with the HTML page,
+/// keeping the status and the headers (e.g. `Allow` on a 405).
+pub async fn render_error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let Some(page) = res.extensions().get::<ErrorPage>().cloned() else {
+        return res;
+    };
+    let (mut parts, _) = res.into_parts();
+    let tpl = ErrorTemplate {
+        l: Layout::new(&state.site, page.status.canonical_reason().unwrap_or("Error")),
+        code: page.status.as_u16(),
+        reason: page.status.canonical_reason().unwrap_or("Error").to_string(),
+        message: page.message,
+    };
+    let body = tpl.render().unwrap_or_else(|_| "Error".to_string());
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if page.status == StatusCode::METHOD_NOT_ALLOWED && !parts.headers.contains_key(header::ALLOW) {
+        parts.headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    }
+    Response::from_parts(parts, Body::from(body))
+}

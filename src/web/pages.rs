@@ -1,0 +1,150 @@
+//! Public pages: home (the h-feed), permalinks, tag archives.
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::app::AppState;
+use crate::db::tags;
+use crate::domain::tag::tag_path;
+use crate::domain::{Slug, Tag};
+use crate::error::{AppError, Result};
+use crate::notes::Page;
+use crate::web::cache::Cached;
+use crate::web::params::{ListParams, cursor_str};
+use crate::web::view::{EntryView, HomePage, Layout, NotePage, TagPage};
+
+/// Notes per listing page.
+pub const PER_PAGE: u32 = 20;
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// `GET /`.
+pub async fn home(State(s): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Result<Response> {
+    let params = ListParams::parse(q.as_deref())?;
+    let key = format!("home:{}", params.key());
+    let cached = s
+        .pages
+        .get_or_build(&key, || async {
+            let page = s.notes.public_page(None, params.window.clone(), PER_PAGE).await?;
+            if page.notes.is_empty() && !params.is_first() {
+                return Err(AppError::NotFound("There are no notes on this page.".into()));
+            }
+            let last_modified = page.notes.iter().map(|n| n.updated_at).max();
+            let (newer, older) = pager_links("/", &page);
+            let mut l = Layout::new(&s.site, "");
+            if params.is_first() {
+                l = l.canonical(format!("{}/", s.site.url));
+            }
+            let tpl = HomePage {
+                l,
+                author: s.site.author(),
+                entries: page.notes.iter().map(|n| EntryView::from_note(n, &s.site)).collect(),
+                newer,
+                older,
+            };
+            Ok::<_, AppError>(Cached::new(tpl.render()?, HTML, last_modified))
+        })
+        .await?;
+    Ok(cached.respond(&headers))
+}
+
+/// `GET /note/{slug}`: the note, 410 when deleted, 404 for drafts and unknown slugs.
+pub async fn note(State(s): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response> {
+    let missing = || AppError::NotFound("There is no note at this address.".into());
+    let slug = Slug::parse(&slug).map_err(|_| missing())?;
+    let key = format!("note:{slug}");
+    let cached = s
+        .pages
+        .get_or_build(&key, || async {
+            let note = s.notes.by_slug(&slug).await?.ok_or_else(missing)?;
+            if note.deleted_at.is_some() {
+                return Err(AppError::Gone);
+            }
+            if !note.is_public() {
+                return Err(missing());
+            }
+            let e = EntryView::from_note(&note, &s.site);
+            let title = note.title.clone().unwrap_or_else(|| {
+                crate::domain::markdown::excerpt(&crate::domain::markdown::html_to_text(&e.html), 60)
+            });
+            let tpl = NotePage { l: Layout::new(&s.site, title).canonical(e.url.clone()), author: s.site.author(), e };
+            Ok::<_, AppError>(Cached::new(tpl.render()?, HTML, Some(note.updated_at)))
+        })
+        .await?;
+    Ok(cached.respond(&headers))
+}
+
+/// `GET /tag/{tag}`: the archive of one tag; non-canonical spellings redirect.
+pub async fn tag(
+    State(s): State<AppState>,
+    Path(raw): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let tag = Tag::parse(&raw).map_err(|_| AppError::NotFound("There is no such tag.".into()))?;
+    if tag.name != raw {
+        let mut to = tag_path(&tag.name);
+        if let Some(q) = q.as_deref().filter(|q| !q.is_empty()) {
+            to = format!("{to}?{q}");
+        }
+        return Ok(Redirect::permanent(&to).into_response());
+    }
+    let params = ListParams::parse(q.as_deref())?;
+    let key = format!("tag:{}:{}", tag.name, params.key());
+    let cached = s
+        .pages
+        .get_or_build(&key, || async {
+            let display = tags::display_of(s.notes.db(), &tag.name).await?;
+            let page = s.notes.public_page(Some(&tag.name), params.window.clone(), PER_PAGE).await?;
+            let Some(display) = display.filter(|_| !page.notes.is_empty() || !params.is_first()) else {
+                return Err(AppError::NotFound("No published note has this tag.".into()));
+            };
+            if page.notes.is_empty() {
+                return Err(AppError::NotFound("There are no notes on this page.".into()));
+            }
+            let base = tag_path(&tag.name);
+            let last_modified = page.notes.iter().map(|n| n.updated_at).max();
+            let (newer, older) = pager_links(&base, &page);
+            let tpl = TagPage {
+                l: Layout::new(&s.site, format!("#{display}")),
+                author: s.site.author(),
+                tag_url: s.site.abs(&base),
+                tag_display: display,
+                entries: page.notes.iter().map(|n| EntryView::from_note(n, &s.site)).collect(),
+                newer,
+                older,
+            };
+            Ok::<_, AppError>(Cached::new(tpl.render()?, HTML, last_modified))
+        })
+        .await?;
+    Ok(cached.respond(&headers))
+}
+
+/// Links to the newer and older pages of a listing at `base`.
+fn pager_links(base: &str, page: &Page) -> (Option<String>, Option<String>) {
+    let newer = page.newer.as_ref().map(|c| match c {
+        None => base.to_string(),
+        Some(c) => format!("{base}?after={}", cursor_str(c)),
+    });
+    let older = page.older.as_ref().map(|c| format!("{base}?before={}", cursor_str(c)));
+    (newer, older)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_links_use_cursors() {
+        let page = Page {
+            notes: vec![],
+            older: Some(crate::db::notes::Cursor { at: chrono::DateTime::from_timestamp(1, 0).unwrap(), id: 3 }),
+            newer: Some(None),
+        };
+        let (newer, older) = pager_links("/", &page);
+        assert_eq!(newer.as_deref(), Some("/"));
+        assert_eq!(older.as_deref(), Some("/?before=1000000.3"));
+    }
+}

@@ -1,0 +1,191 @@
+//! `/search` (HTML) and `/api/search` (JSON): full-text search over public notes.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::db::search::{self, MARK_END, MARK_START, fts_query};
+use crate::domain::markdown::{excerpt, html_to_text};
+use crate::error::{AppError, Result};
+use crate::web::view::{Layout, ResultView, SearchPage, human_date};
+
+const MIN_QUERY: usize = 2;
+const MAX_QUERY: usize = 100;
+const PAGE_SIZE: u32 = 20;
+const MAX_LIMIT: u32 = 100;
+const MAX_OFFSET: u32 = 100_000;
+
+#[derive(Deserialize, Default)]
+struct Raw {
+    q: Option<String>,
+    page: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+fn read_query(q: Option<&str>) -> std::result::Result<Raw, String> {
+    serde_urlencoded::from_str(q.unwrap_or("")).map_err(|_| "The query string could not be read.".to_string())
+}
+
+/// Checks the words to find; the message says what is wrong.
+fn check_terms(q: &str) -> std::result::Result<String, String> {
+    let q = q.trim();
+    let n = q.chars().count();
+    if n < MIN_QUERY || n > MAX_QUERY {
+        return Err(format!("A search needs {MIN_QUERY} to {MAX_QUERY} characters; this one has {n}."));
+    }
+    fts_query(q).ok_or_else(|| "Type at least one word with letters or digits to search for.".to_string())
+}
+
+fn num(v: Option<&str>, name: &str, default: u32, min: u32, max: u32) -> std::result::Result<u32, String> {
+    match v {
+        None => Ok(default),
+        Some(s) => match s.trim().parse::<u32>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(format!("{name} must be a whole number from {min} to {max}.")),
+        },
+    }
+}
+
+/// Escapes the snippet's text for HTML, then turns the match markers into `<mark>`.
+pub fn snippet_html(snippet: &str) -> String {
+    let escaped = askama::filters::escape(snippet, askama::filters::Html)
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+}
+
+/// `GET /search?q=&page=`.
+pub async fn page(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
+    let raw = read_query(q.as_deref()).map_err(AppError::BadRequest)?;
+    let mut l = Layout::new(&s.site, "Search");
+    let mut tpl = SearchPage { l: Layout::new(&s.site, "Search"), message: None, searched: false, total: 0, results: vec![], newer: None, older: None };
+    let Some(text) = raw.q else {
+        tpl.l = l;
+        return Ok(Html(tpl.render()?).into_response());
+    };
+    l.query = text.chars().take(MAX_QUERY * 2).collect();
+    tpl.l = l;
+    let fts = match check_terms(&text) {
+        Ok(f) => f,
+        Err(msg) => {
+            tpl.message = Some(msg);
+            return Ok((StatusCode::BAD_REQUEST, Html(tpl.render()?)).into_response());
+        }
+    };
+    let page_no = num(raw.page.as_deref(), "page", 1, 1, MAX_OFFSET / PAGE_SIZE).map_err(AppError::BadRequest)?;
+    let offset = (page_no - 1) * PAGE_SIZE;
+    let total = search::count(s.notes.db(), &fts).await?;
+    let hits = search::search(s.notes.db(), &fts, PAGE_SIZE, offset).await?;
+    tpl.searched = true;
+    tpl.total = total;
+    tpl.results = hits
+        .into_iter()
+        .map(|h| {
+            let note = h.note.into_note();
+            ResultView {
+                url: s.site.abs(&note.path()),
+                published_human: human_date(note.date()),
+                title: note.title,
+                snippet_html: snippet_html(&h.snippet),
+            }
+        })
+        .collect();
+    let encoded: String = url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
+    if page_no > 1 {
+        tpl.newer = Some(format!("/search?q={encoded}&page={}", page_no - 1));
+    }
+    if (offset + PAGE_SIZE) < total as u32 {
+        tpl.older = Some(format!("/search?q={encoded}&page={}", page_no + 1));
+    }
+    Ok(Html(tpl.render()?).into_response())
+}
+
+#[derive(Serialize)]
+struct ApiResult {
+    slug: String,
+    url: String,
+    title: Option<String>,
+    published: String,
+    excerpt: String,
+    snippet: String,
+    tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ApiAnswer {
+    query: String,
+    total: i64,
+    limit: u32,
+    offset: u32,
+    results: Vec<ApiResult>,
+}
+
+fn api_error(msg: String) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(serde_json::json!({"error": "invalid_request", "error_description": msg})),
+    )
+        .into_response()
+}
+
+/// `GET /api/search?q=&limit=&offset=`.
+pub async fn api(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
+    let raw = match read_query(q.as_deref()) {
+        Ok(r) => r,
+        Err(m) => return Ok(api_error(m)),
+    };
+    let Some(text) = raw.q else {
+        return Ok(api_error("The q parameter (the words to find) is required.".into()));
+    };
+    let parsed = check_terms(&text).and_then(|fts| {
+        let limit = num(raw.limit.as_deref(), "limit", PAGE_SIZE, 1, MAX_LIMIT)?;
+        let offset = num(raw.offset.as_deref(), "offset", 0, 0, MAX_OFFSET)?;
+        Ok((fts, limit, offset))
+    });
+    let (fts, limit, offset) = match parsed {
+        Ok(p) => p,
+        Err(m) => return Ok(api_error(m)),
+    };
+    let total = search::count(s.notes.db(), &fts).await?;
+    let rows = search::search(s.notes.db(), &fts, limit, offset).await?;
+    let snippets: Vec<String> = rows.iter().map(|h| h.snippet.clone()).collect();
+    let notes = s.notes.with_tags(rows.into_iter().map(|h| h.note).collect()).await?;
+    let results = notes
+        .into_iter()
+        .zip(snippets)
+        .map(|(n, snip)| ApiResult {
+            url: s.site.abs(&n.path()),
+            slug: n.slug.to_string(),
+            published: crate::domain::time::rfc3339(n.date()),
+            excerpt: excerpt(&html_to_text(&crate::notes::note_html(&n, &s.site.url)), 200),
+            snippet: snippet_html(&snip),
+            tags: n.tags.iter().map(|t| t.display.clone()).collect(),
+            title: n.title,
+        })
+        .collect();
+    Ok(Json(ApiAnswer { query: text.trim().to_string(), total, limit, offset, results }).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_is_escaped_before_marking() {
+        let s = format!("<script>{MARK_START}x{MARK_END}</script>");
+        assert_eq!(snippet_html(&s), "&#60;script&#62;<mark>x</mark>&#60;/script&#62;");
+    }
+
+    #[test]
+    fn term_checks() {
+        assert!(check_terms("a").is_err());
+        assert!(check_terms(&"a".repeat(101)).is_err());
+        assert!(check_terms("\"\"").is_err());
+        assert!(check_terms("rust").is_ok());
+    }
+}
