@@ -103,7 +103,11 @@ def table(run_dir, strict):
         m = re.fullmatch(r"([\w-]+)\.(\w+)\.(\d+)\.txt", name)
         if m:
             with open(os.path.join(wrk_dir, name)) as f:
-                runs.setdefault((m.group(1), m.group(2)), []).append((int(m.group(3)), parse_wrk(f.read())))
+                try:
+                    result = parse_wrk(f.read())
+                except ValueError:
+                    result = None  # e.g. wrk got no answer at all; flagged below
+                runs.setdefault((m.group(1), m.group(2)), []).append((int(m.group(3)), result))
 
     out = []
     say = out.append
@@ -123,7 +127,10 @@ def table(run_dir, strict):
         med = {}
         problems = []
         for server in SERVERS:
-            results = [r for _, r in sorted(runs.get((name, server), []))]
+            results = [r for _, r in sorted(runs.get((name, server), []), key=lambda x: x[0])]
+            if None in results:
+                problems.append(f"{server}: {results.count(None)} unreadable wrk outputs")
+                results = [r for r in results if r is not None]
             if not results:
                 problems.append(f"{server}: no runs")
                 med[server] = None
@@ -203,8 +210,8 @@ def table(run_dir, strict):
     say("Raw runs")
     for name, _, _ in routes:
         for server in SERVERS:
-            for rep, r in sorted(runs.get((name, server), [])):
-                say(f"  {name:10} {server:8} #{rep}  {one_line(r)}")
+            for rep, r in sorted(runs.get((name, server), []), key=lambda x: x[0]):
+                say(f"  {name:10} {server:8} #{rep}  {one_line(r) if r else 'unreadable wrk output'}")
 
     print("\n".join(out))
     return 1 if strict and not all(ok for ok, _ in goals) else 0

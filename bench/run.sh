@@ -118,7 +118,7 @@ t0=$(now)
 (cd "$TMP" && "${SERVER_ENV[@]}" "$STARPUNK_BIN" import "$TMP/src/notes") >"$TMP/import.log" 2>&1 \
   || { tail -n 20 "$TMP/import.log" >&2; die "import failed"; }
 IMPORT_S=$(since "$t0")
-log "imported in ${IMPORT_S} s"
+log "$(tail -n 1 "$TMP/import.log") in ${IMPORT_S} s"
 
 # ---------------------------------------------------------------- start-up time
 log "start-up time, $STARTUP_RUNS runs"

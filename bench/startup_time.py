@@ -45,6 +45,14 @@ def stop(proc):
         proc.wait()
 
 
+def fail(message, log):
+    """Exit with the server's last log lines: the temp dir holding the log is removed."""
+    log.flush()
+    with open(log.name, errors="replace") as f:
+        tail = "".join(f.readlines()[-20:])
+    sys.exit(f"{tail}startup_time: {message}")
+
+
 def one_run(port, cmd, log):
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
@@ -53,9 +61,9 @@ def one_run(port, cmd, log):
             if healthy(port):
                 return (time.perf_counter() - t0) * 1000.0
             if proc.poll() is not None:
-                sys.exit(f"startup_time: server exited with status {proc.returncode} (see {log.name})")
+                fail(f"server exited with status {proc.returncode}", log)
             if time.perf_counter() - t0 > TIMEOUT_S:
-                sys.exit(f"startup_time: /health not 200 after {TIMEOUT_S:.0f} s (see {log.name})")
+                fail(f"/health not 200 after {TIMEOUT_S:.0f} s", log)
             time.sleep(POLL_S)
     finally:
         stop(proc)
