@@ -76,9 +76,12 @@ pub fn build_router(state: AppState) -> Router {
         .method_not_allowed_fallback(crate::web::errors::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::web::headers::site_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             crate::web::errors::render_error_pages,
         ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::web::headers::site_headers))
         .layer(CatchPanicLayer::custom(crate::web::errors::panic_response))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -96,7 +99,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let db = state.db.clone();
     let app = build_router(state);
-    let res = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let res = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
     db.close().await;
     res
 }

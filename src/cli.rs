@@ -45,7 +45,12 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::CheckConfig => {
-            println!("configuration ok: {} serving {} from {}", config.site_name, config.site_url, config.data_path.display());
+            println!(
+                "configuration ok: {} serving {} from {}",
+                config.site_name,
+                config.site_url,
+                config.data_path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { dir } => crate::backup::import_command(config, &dir).await,
@@ -61,9 +66,13 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 fn init_tracing(level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(format!("{level},sqlx=warn,tower_http=info"))
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(format!("{level},sqlx=warn,tower_http=info"))
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }
 
 async fn serve(config: Config) -> anyhow::Result<ExitCode> {
@@ -71,7 +80,9 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
         tracing::warn!("ADMIN_ME is not set: sign-in and Micropub are off until it is");
     }
     if config.dev_mode {
-        tracing::warn!("DEV_MODE is on: /auth/dev-login signs anyone in. Never use this in production");
+        tracing::warn!(
+            "DEV_MODE is on: /auth/dev-login signs anyone in. Never use this in production"
+        );
     }
     let addr = format!("{}:{}", config.host, config.port);
     let state = AppState::new(config).await?;

@@ -83,7 +83,8 @@ impl Config {
         let mut vars: HashMap<String, String> = HashMap::new();
         if let Ok(iter) = dotenvy::from_path_iter(".env") {
             for item in iter {
-                let (k, v) = item.map_err(|e| ConfigError(format!(".env could not be read: {e}")))?;
+                let (k, v) =
+                    item.map_err(|e| ConfigError(format!(".env could not be read: {e}")))?;
                 vars.insert(k, v);
             }
         }
@@ -245,7 +246,13 @@ fn parse_bool(v: Option<&str>, name: &str, default: bool) -> Result<bool, Config
     }
 }
 
-fn parse_num(v: Option<&str>, name: &str, default: u64, min: u64, max: u64) -> Result<u64, ConfigError> {
+fn parse_num(
+    v: Option<&str>,
+    name: &str,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
     let Some(v) = v else { return Ok(default) };
     match v.parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
@@ -260,7 +267,10 @@ mod tests {
     use super::*;
 
     fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_vars(&vars)
     }
 
@@ -280,20 +290,41 @@ mod tests {
     #[test]
     fn bad_site_url_names_the_variable() {
         let e = cfg(&[("SITE_URL", "ftp://x")]).unwrap_err();
-        assert_eq!(e.0, r#"SITE_URL must be an absolute http(s) URL, got "ftp://x""#);
+        assert_eq!(
+            e.0,
+            r#"SITE_URL must be an absolute http(s) URL, got "ftp://x""#
+        );
     }
 
     #[test]
     fn trailing_slash_is_removed() {
-        assert_eq!(cfg(&[("SITE_URL", "https://ex.com/")]).unwrap().site_url, "https://ex.com");
+        assert_eq!(
+            cfg(&[("SITE_URL", "https://ex.com/")]).unwrap().site_url,
+            "https://ex.com"
+        );
     }
 
     #[test]
     fn bad_numbers_and_bools_are_refused() {
         assert!(cfg(&[("PORT", "99999")]).unwrap_err().0.starts_with("PORT"));
-        assert!(cfg(&[("FEED_MAX_ITEMS", "abc")]).unwrap_err().0.starts_with("FEED_MAX_ITEMS"));
-        assert!(cfg(&[("DEV_MODE", "maybe")]).unwrap_err().0.starts_with("DEV_MODE"));
-        assert!(cfg(&[("LOG_LEVEL", "loud")]).unwrap_err().0.starts_with("LOG_LEVEL"));
+        assert!(
+            cfg(&[("FEED_MAX_ITEMS", "abc")])
+                .unwrap_err()
+                .0
+                .starts_with("FEED_MAX_ITEMS")
+        );
+        assert!(
+            cfg(&[("DEV_MODE", "maybe")])
+                .unwrap_err()
+                .0
+                .starts_with("DEV_MODE")
+        );
+        assert!(
+            cfg(&[("LOG_LEVEL", "loud")])
+                .unwrap_err()
+                .0
+                .starts_with("LOG_LEVEL")
+        );
     }
 
     #[test]

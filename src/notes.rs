@@ -94,7 +94,10 @@ impl Notes {
         let mut tx = self.db.begin().await?;
         let slug = match custom {
             Some(base) => self.free_slug(&mut tx, base, 2).await?,
-            None => self.free_slug(&mut tx, Slug::from_time(published_at.unwrap_or(created)), 1).await?,
+            None => {
+                self.free_slug(&mut tx, Slug::from_time(published_at.unwrap_or(created)), 1)
+                    .await?
+            }
         };
         let row = NewRow {
             slug: slug.as_str(),
@@ -113,7 +116,12 @@ impl Notes {
         self.get(id).await?.ok_or(NoteError::NotFound)
     }
 
-    async fn free_slug(&self, tx: &mut crate::db::Tx, base: Slug, first_suffix: u32) -> Result<Slug, NoteError> {
+    async fn free_slug(
+        &self,
+        tx: &mut crate::db::Tx,
+        base: Slug,
+        first_suffix: u32,
+    ) -> Result<Slug, NoteError> {
         if !q::slug_taken(&self.db, tx, base.as_str()).await? {
             return Ok(base);
         }
@@ -123,7 +131,9 @@ impl Notes {
                 return Ok(candidate);
             }
         }
-        Err(NoteError::Invalid(format!("the slug {base} and its variants are all taken")))
+        Err(NoteError::Invalid(format!(
+            "the slug {base} and its variants are all taken"
+        )))
     }
 
     /// Updates content, name, tags and status; the slug never changes. Publishing a
@@ -199,7 +209,12 @@ impl Notes {
     }
 
     /// A page of public notes, optionally for one tag. Two queries whatever the size.
-    pub async fn public_page(&self, tag: Option<&str>, window: Window, per_page: u32) -> Result<Page, NoteError> {
+    pub async fn public_page(
+        &self,
+        tag: Option<&str>,
+        window: Window,
+        per_page: u32,
+    ) -> Result<Page, NoteError> {
         let mut rows = q::list_public(&self.db, tag, &window, per_page + 1).await?;
         let more = rows.len() > per_page as usize;
         if more {
@@ -214,21 +229,43 @@ impl Notes {
             }
         }
         let notes = self.with_tags(rows).await?;
-        let cursor = |n: &Note| Cursor { at: n.date(), id: n.id };
+        let cursor = |n: &Note| Cursor {
+            at: n.date(),
+            id: n.id,
+        };
         let (older, newer) = match &window {
             Window::Offset(0) => (more.then(|| notes.last().map(cursor)).flatten(), None),
-            Window::Offset(_) => (more.then(|| notes.last().map(cursor)).flatten(), notes.first().map(|n| Some(cursor(n)))),
-            Window::Before(_) => (more.then(|| notes.last().map(cursor)).flatten(), Some(notes.first().map(cursor))),
+            Window::Offset(_) => (
+                more.then(|| notes.last().map(cursor)).flatten(),
+                notes.first().map(|n| Some(cursor(n))),
+            ),
+            Window::Before(_) => (
+                more.then(|| notes.last().map(cursor)).flatten(),
+                Some(notes.first().map(cursor)),
+            ),
             Window::After(_) => (
                 notes.last().map(cursor),
-                Some(if more { notes.first().map(cursor) } else { None }),
+                Some(if more {
+                    notes.first().map(cursor)
+                } else {
+                    None
+                }),
             ),
         };
-        Ok(Page { notes, older, newer })
+        Ok(Page {
+            notes,
+            older,
+            newer,
+        })
     }
 
     /// Every note for the owner, drafts included (or only the deleted ones).
-    pub async fn all(&self, deleted: bool, limit: u32, offset: u32) -> Result<Vec<Note>, NoteError> {
+    pub async fn all(
+        &self,
+        deleted: bool,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Note>, NoteError> {
         let rows = q::list_all(&self.db, deleted, limit, offset).await?;
         self.with_tags(rows).await
     }
@@ -252,9 +289,8 @@ impl Notes {
 /// against its permalink, without the leading heading when that heading is the name.
 pub fn note_html(note: &Note, site_url: &str) -> String {
     let permalink = format!("{site_url}{}", note.path());
-    let base = url::Url::parse(&permalink).unwrap_or_else(|_| {
-        url::Url::parse("http://localhost/").expect("static URL parses")
-    });
+    let base = url::Url::parse(&permalink)
+        .unwrap_or_else(|_| url::Url::parse("http://localhost/").expect("static URL parses"));
     let split = split_title(&note.content);
     let md = match (&split.title, &note.title) {
         (Some(h), Some(t)) if h == t => split.body,
@@ -264,7 +300,8 @@ pub fn note_html(note: &Note, site_url: &str) -> String {
 }
 
 fn clean_content(content: &str) -> Result<String, NoteError> {
-    let c = content.replace("\r\n", "\n");
+    // Trailing blank lines carry no meaning and would differ between writers.
+    let c = content.replace("\r\n", "\n").trim_end().to_string();
     if c.trim().is_empty() {
         return Err(NoteError::Invalid("A note needs some content.".into()));
     }
@@ -275,7 +312,9 @@ fn clean_content(content: &str) -> Result<String, NoteError> {
         )));
     }
     if c.contains('\0') {
-        return Err(NoteError::Invalid("The content contains a NUL character.".into()));
+        return Err(NoteError::Invalid(
+            "The content contains a NUL character.".into(),
+        ));
     }
     Ok(c)
 }
@@ -284,7 +323,9 @@ fn title_for(name: &Option<String>, content: &str) -> Result<Option<String>, Not
     match name.as_deref().map(str::trim) {
         Some(n) if !n.is_empty() => {
             if n.chars().count() > MAX_NAME {
-                return Err(NoteError::Invalid(format!("A name can be at most {MAX_NAME} characters.")));
+                return Err(NoteError::Invalid(format!(
+                    "A name can be at most {MAX_NAME} characters."
+                )));
             }
             Ok(Some(n.to_string()))
         }

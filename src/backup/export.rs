@@ -4,7 +4,6 @@ use std::path::Path;
 
 use crate::domain::Status;
 use crate::domain::markdown::split_title;
-use crate::domain::time::rfc3339;
 
 use super::frontmatter::{FrontMatter, Tags, join};
 use crate::notes::Notes;
@@ -22,7 +21,10 @@ pub async fn export_dir(notes: &Notes, dir: &Path) -> anyhow::Result<usize> {
         }
         for n in &batch {
             let date = n.date();
-            let folder = dir.join("notes").join(date.format("%Y").to_string()).join(date.format("%m").to_string());
+            let folder = dir
+                .join("notes")
+                .join(date.format("%Y").to_string())
+                .join(date.format("%m").to_string());
             std::fs::create_dir_all(&folder)?;
             // A title that is only the leading heading stays in the body, not the front matter.
             let derived = split_title(&n.content).title;
@@ -35,8 +37,18 @@ pub async fn export_dir(notes: &Notes, dir: &Path) -> anyhow::Result<usize> {
                 } else {
                     Tags::List(n.tags.iter().map(|t| t.display.clone()).collect())
                 },
-                published: n.published_at.map(rfc3339),
-                status: Some(if n.status == Status::Draft { "draft" } else { "published" }.into()),
+                // AutoSi keeps sub-second precision only when there is some, so times round-trip.
+                published: n
+                    .published_at
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+                status: Some(
+                    if n.status == Status::Draft {
+                        "draft"
+                    } else {
+                        "published"
+                    }
+                    .into(),
+                ),
             };
             std::fs::write(folder.join(format!("{}.md", n.slug)), join(&fm, &n.content))?;
             written += 1;

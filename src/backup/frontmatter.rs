@@ -44,7 +44,11 @@ impl Tags {
         match self {
             Tags::None => vec![],
             Tags::List(l) => l.clone(),
-            Tags::Text(t) => t.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            Tags::Text(t) => t
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
         }
     }
 }
@@ -53,7 +57,10 @@ impl Tags {
 /// has no front matter.
 pub fn split(text: &str) -> Result<(FrontMatter, &str), String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
         return Ok((FrontMatter::default(), text));
     };
     let mut offset = 0;
@@ -65,7 +72,8 @@ pub fn split(text: &str) -> Result<(FrontMatter, &str), String> {
             let fm: FrontMatter = if yaml.trim().is_empty() {
                 FrontMatter::default()
             } else {
-                serde_yaml_ng::from_str(yaml).map_err(|e| format!("front matter is not valid: {e}"))?
+                serde_yaml_ng::from_str(yaml)
+                    .map_err(|e| format!("front matter is not valid: {e}"))?
             };
             return Ok((fm, body.strip_prefix('\n').unwrap_or(body)));
         }
@@ -78,7 +86,9 @@ pub fn split(text: &str) -> Result<(FrontMatter, &str), String> {
 pub fn parse_published(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("published must be an RFC 3339 time like 2024-03-09T07:05:01Z, got {s:?}"))
+        .map_err(|_| {
+            format!("published must be an RFC 3339 time like 2024-03-09T07:05:01Z, got {s:?}")
+        })
 }
 
 /// Writes front matter and body back into one file.

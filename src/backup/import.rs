@@ -44,7 +44,12 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry.path();
         if ft.is_dir() {
             collect(&path, out)?;
-        } else if ft.is_file() && matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "markdown")) {
+        } else if ft.is_file()
+            && matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("md" | "markdown")
+            )
+        {
             out.push(path);
         }
     }
@@ -63,15 +68,26 @@ pub async fn import_file(notes: &Notes, path: &Path) -> Result<(), String> {
 
     let slug_source = match &fm.slug {
         Some(s) => s.clone(),
-        None => path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string(),
+        None => path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string(),
     };
-    let slug = Slug::custom(&slug_source).map_err(|e| format!("slug {slug_source:?} refused: {e}"))?;
-    if notes.by_slug(&slug).await.map_err(|e| e.to_string())?.is_some() {
+    let slug =
+        Slug::custom(&slug_source).map_err(|e| format!("slug {slug_source:?} refused: {e}"))?;
+    if notes
+        .by_slug(&slug)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
         return Err(format!("a note with slug {slug} already exists"));
     }
     let status = match fm.status.as_deref() {
         None => Status::Published,
-        Some(s) => Status::parse(s).ok_or_else(|| format!("status must be draft or published, got {s:?}"))?,
+        Some(s) => Status::parse(s)
+            .ok_or_else(|| format!("status must be draft or published, got {s:?}"))?,
     };
     let published_at = fm.published.as_deref().map(parse_published).transpose()?;
     let tags = Tag::dedupe(fm.tags.items().iter().map(|t| Tag::parse(t)))

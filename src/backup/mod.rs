@@ -27,9 +27,17 @@ pub async fn import_command(config: Config, dir: &Path) -> anyhow::Result<ExitCo
     for (path, reason) in &report.failed {
         eprintln!("{}: {reason}", path.display());
     }
-    println!("imported {} notes, {} files refused", report.imported, report.failed.len());
+    println!(
+        "imported {} notes, {} files refused",
+        report.imported,
+        report.failed.len()
+    );
     notes.db().close().await;
-    Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// `starpunk export DIR`.

@@ -7,8 +7,6 @@ use crate::domain::{Note, Slug, Status};
 
 use super::{Db, Tx};
 
-
-
 /// A row of `notes` as stored.
 #[derive(Debug, sqlx::FromRow)]
 pub struct NoteRow {
@@ -130,7 +128,13 @@ pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<(
 }
 
 /// Sets or clears `deleted_at` (soft delete / restore).
-pub async fn set_deleted(db: &Db, tx: &mut Tx, id: i64, at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> sqlx::Result<()> {
+pub async fn set_deleted(
+    db: &Db,
+    tx: &mut Tx,
+    id: i64,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
     db.count(1);
     sqlx::query("UPDATE notes SET deleted_at = ?, updated_at = ? WHERE id = ?")
         .bind(at.map(to_db))
@@ -144,7 +148,10 @@ pub async fn set_deleted(db: &Db, tx: &mut Tx, id: i64, at: Option<DateTime<Utc>
 /// Removes a note for good (its tags go with it through `ON DELETE CASCADE`).
 pub async fn purge(db: &Db, tx: &mut Tx, id: i64) -> sqlx::Result<()> {
     db.count(1);
-    sqlx::query("DELETE FROM notes WHERE id = ?").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM notes WHERE id = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -172,7 +179,12 @@ pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<NoteRow>> {
 
 /// Public notes (published, not deleted), optionally only those tagged `tag`, newest
 /// first. Fetches up to `limit` rows.
-pub async fn list_public(db: &Db, tag: Option<&str>, window: &Window, limit: u32) -> sqlx::Result<Vec<NoteRow>> {
+pub async fn list_public(
+    db: &Db,
+    tag: Option<&str>,
+    window: &Window,
+    limit: u32,
+) -> sqlx::Result<Vec<NoteRow>> {
     db.count(1);
     let mut rows: Vec<NoteRow> = match window {
         Window::Offset(offset) => sqlx::query_as(
@@ -221,7 +233,12 @@ pub async fn list_public(db: &Db, tag: Option<&str>, window: &Window, limit: u32
 
 /// Every note for the owner (drafts included), newest first; `deleted` picks the
 /// deleted ones instead of the live ones.
-pub async fn list_all(db: &Db, deleted: bool, limit: u32, offset: u32) -> sqlx::Result<Vec<NoteRow>> {
+pub async fn list_all(
+    db: &Db,
+    deleted: bool,
+    limit: u32,
+    offset: u32,
+) -> sqlx::Result<Vec<NoteRow>> {
     db.count(1);
     sqlx::query_as(
         "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \

@@ -25,7 +25,11 @@ pub fn fts_query(input: &str) -> Option<String> {
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .map(|w| format!("\"{w}\""))
         .collect();
-    if terms.is_empty() { None } else { Some(terms.join(" ")) }
+    if terms.is_empty() {
+        None
+    } else {
+        Some(terms.join(" "))
+    }
 }
 
 /// Public notes matching `fts` (a query from [`fts_query`]), best first.
@@ -64,10 +68,16 @@ mod tests {
 
     #[test]
     fn hostile_queries_are_quoted() {
-        assert_eq!(fts_query("hello world").as_deref(), Some("\"hello\" \"world\""));
+        assert_eq!(
+            fts_query("hello world").as_deref(),
+            Some("\"hello\" \"world\"")
+        );
         assert_eq!(fts_query("\"").as_deref(), None);
         assert_eq!(fts_query("*").as_deref(), None);
         assert_eq!(fts_query("NEAR(a b)").as_deref(), Some("\"NEAR(a\" \"b)\""));
-        assert_eq!(fts_query("say \"hi\"").as_deref(), Some("\"say\" \"\"\"hi\"\"\""));
+        assert_eq!(
+            fts_query("say \"hi\"").as_deref(),
+            Some("\"say\" \"\"\"hi\"\"\"")
+        );
     }
 }

@@ -27,7 +27,10 @@ pub fn split_title(md: &str) -> Split<'_> {
             };
         }
     }
-    Split { title: None, body: md }
+    Split {
+        title: None,
+        body: md,
+    }
 }
 
 fn options() -> &'static Options<'static> {
@@ -129,7 +132,10 @@ mod tests {
 
     #[test]
     fn gfm_extensions() {
-        let html = render("| a | b |\n|---|---|\n| c | d |\n\n~~gone~~ https://example.org x[^1]\n\n[^1]: note", &base());
+        let html = render(
+            "| a | b |\n|---|---|\n| c | d |\n\n~~gone~~ https://example.org x[^1]\n\n[^1]: note",
+            &base(),
+        );
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<del>gone</del>"), "{html}");
         assert!(html.contains(r#"href="https://example.org""#), "{html}");
@@ -138,7 +144,10 @@ mod tests {
 
     #[test]
     fn raw_html_is_sanitised() {
-        let html = render("hi <script>alert(1)</script> <a href=\"javascript:x\" onclick=\"y\">l</a>", &base());
+        let html = render(
+            "hi <script>alert(1)</script> <a href=\"javascript:x\" onclick=\"y\">l</a>",
+            &base(),
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
@@ -148,7 +157,10 @@ mod tests {
     fn relative_urls_become_absolute() {
         let html = render("[x](/about) ![i](/media/a.jpg)", &base());
         assert!(html.contains(r#"href="https://ex.com/about""#), "{html}");
-        assert!(html.contains(r#"src="https://ex.com/media/a.jpg""#), "{html}");
+        assert!(
+            html.contains(r#"src="https://ex.com/media/a.jpg""#),
+            "{html}"
+        );
     }
 
     #[test]

@@ -14,8 +14,8 @@ pub const MAX_LEN: usize = 200;
 /// Words that can never be a custom slug because they are, or were, routes.
 pub const RESERVED: &[&str] = &[
     "api", "admin", "auth", "feed", "static", "notes", "note", "login", "logout", "settings",
-    "micropub", "callback", "feed.xml", "rss", "atom", "index", "home", "about", "search",
-    "media", "tag", "health",
+    "micropub", "callback", "feed.xml", "rss", "atom", "index", "home", "about", "search", "media",
+    "tag", "health",
 ];
 
 /// A valid slug.
@@ -121,21 +121,36 @@ mod tests {
     fn default_slug_is_utc_timestamp() {
         let t = Utc.with_ymd_and_hms(2024, 3, 9, 7, 5, 1).unwrap();
         assert_eq!(Slug::from_time(t).as_str(), "20240309070501");
-        assert_eq!(Slug::from_time(t).with_suffix(1).as_str(), "20240309070501-1");
+        assert_eq!(
+            Slug::from_time(t).with_suffix(1).as_str(),
+            "20240309070501-1"
+        );
     }
 
     #[test]
     fn custom_slugs_are_normalised() {
-        assert_eq!(Slug::custom("Hello, World!").unwrap().as_str(), "hello-world");
-        assert_eq!(Slug::custom("  Crème Brûlée  ").unwrap().as_str(), "creme-brulee");
+        assert_eq!(
+            Slug::custom("Hello, World!").unwrap().as_str(),
+            "hello-world"
+        );
+        assert_eq!(
+            Slug::custom("  Crème Brûlée  ").unwrap().as_str(),
+            "creme-brulee"
+        );
         assert_eq!(Slug::custom("a--b__c").unwrap().as_str(), "a-b-c");
         assert_eq!(Slug::custom("ＡＢＣ").unwrap().as_str(), "abc");
     }
 
     #[test]
     fn custom_slugs_refuse_reserved_and_empty() {
-        assert_eq!(Slug::custom("Admin"), Err(SlugError::Reserved("admin".into())));
-        assert_eq!(Slug::custom("Feed.xml"), Err(SlugError::Reserved("feed.xml".into())));
+        assert_eq!(
+            Slug::custom("Admin"),
+            Err(SlugError::Reserved("admin".into()))
+        );
+        assert_eq!(
+            Slug::custom("Feed.xml"),
+            Err(SlugError::Reserved("feed.xml".into()))
+        );
         assert_eq!(Slug::custom("!!!"), Err(SlugError::Empty));
         assert_eq!(Slug::custom("日本語"), Err(SlugError::Empty));
         assert_eq!(Slug::custom(&"a".repeat(201)), Err(SlugError::TooLong));

@@ -32,19 +32,32 @@ impl Tag {
         if display.chars().count() > MAX_LEN {
             return Err(TagError::TooLong);
         }
-        if display.chars().any(|c| c.is_control() || matches!(c, '/' | '?' | '#' | '\\')) {
+        if display
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '/' | '?' | '#' | '\\'))
+        {
             return Err(TagError::Invalid);
         }
-        Ok(Tag { name: display.to_lowercase(), display })
+        Ok(Tag {
+            name: display.to_lowercase(),
+            display,
+        })
     }
 
     /// Parses a comma-separated list, dropping empties and duplicates (first display wins).
     pub fn parse_list(input: &str) -> Result<Vec<Tag>, TagError> {
-        Self::dedupe(input.split(',').filter(|s| !s.trim().is_empty()).map(Tag::parse))
+        Self::dedupe(
+            input
+                .split(',')
+                .filter(|s| !s.trim().is_empty())
+                .map(Tag::parse),
+        )
     }
 
     /// Keeps the first of each normalised name, preserving order.
-    pub fn dedupe(tags: impl IntoIterator<Item = Result<Tag, TagError>>) -> Result<Vec<Tag>, TagError> {
+    pub fn dedupe(
+        tags: impl IntoIterator<Item = Result<Tag, TagError>>,
+    ) -> Result<Vec<Tag>, TagError> {
         let mut out: Vec<Tag> = Vec::new();
         for t in tags {
             let t = t?;
@@ -83,7 +96,10 @@ mod tests {
     #[test]
     fn list_dedupes_case_insensitively() {
         let tags = Tag::parse_list("Rust, rust ,, IndieWeb").unwrap();
-        assert_eq!(tags.iter().map(|t| t.display.as_str()).collect::<Vec<_>>(), ["Rust", "IndieWeb"]);
+        assert_eq!(
+            tags.iter().map(|t| t.display.as_str()).collect::<Vec<_>>(),
+            ["Rust", "IndieWeb"]
+        );
     }
 
     #[test]
@@ -95,6 +111,9 @@ mod tests {
 
     #[test]
     fn path_is_encoded() {
-        assert_eq!(Tag::parse("café au lait").unwrap().path(), "/tag/caf%C3%A9%20au%20lait");
+        assert_eq!(
+            Tag::parse("café au lait").unwrap().path(),
+            "/tag/caf%C3%A9%20au%20lait"
+        );
     }
 }

@@ -18,8 +18,16 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
         let _ = writeln!(o, "<subtitle>{}</subtitle>", esc(&feed.description));
     }
     let _ = writeln!(o, "<updated>{}</updated>", rfc3339(feed.updated));
-    let _ = writeln!(o, "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", esc(self_url));
-    let _ = writeln!(o, "<link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>", esc(&feed.site_url));
+    let _ = writeln!(
+        o,
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        esc(self_url)
+    );
+    let _ = writeln!(
+        o,
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>",
+        esc(&feed.site_url)
+    );
     let _ = writeln!(
         o,
         "<author><name>{}</name><uri>{}</uri></author>",
@@ -32,7 +40,11 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
         let _ = writeln!(o, "<id>{}</id>", esc(&item.url));
         let title = item.title.as_deref().unwrap_or(&item.fallback_title);
         let _ = writeln!(o, "<title>{}</title>", esc(title));
-        let _ = writeln!(o, "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", esc(&item.url));
+        let _ = writeln!(
+            o,
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            esc(&item.url)
+        );
         let _ = writeln!(o, "<published>{}</published>", rfc3339(item.published));
         let _ = writeln!(o, "<updated>{}</updated>", rfc3339(item.updated));
         let _ = writeln!(o, "<content type=\"html\">{}</content>", esc(&item.html));

@@ -27,10 +27,22 @@ use negotiate::Format;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/feed", get(negotiated))
-        .route("/feed.rss", get(|s, h| serve(s, h, Format::Rss, "/feed.rss", false)))
-        .route("/feed.xml", get(|s, h| serve(s, h, Format::Rss, "/feed.xml", false)))
-        .route("/feed.atom", get(|s, h| serve(s, h, Format::Atom, "/feed.atom", false)))
-        .route("/feed.json", get(|s, h| serve(s, h, Format::Json, "/feed.json", false)))
+        .route(
+            "/feed.rss",
+            get(|s, h| serve(s, h, Format::Rss, "/feed.rss", false)),
+        )
+        .route(
+            "/feed.xml",
+            get(|s, h| serve(s, h, Format::Rss, "/feed.xml", false)),
+        )
+        .route(
+            "/feed.atom",
+            get(|s, h| serve(s, h, Format::Atom, "/feed.atom", false)),
+        )
+        .route(
+            "/feed.json",
+            get(|s, h| serve(s, h, Format::Json, "/feed.json", false)),
+        )
         .route("/opml.xml", get(opml_handler))
 }
 
@@ -44,8 +56,14 @@ fn content_type(f: Format) -> &'static str {
 
 async fn negotiated(state: State<AppState>, headers: HeaderMap) -> Result<Response> {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let accept_ok = headers.get(header::ACCEPT).is_none_or(|v| v.to_str().is_ok());
-    let chosen = if accept_ok { negotiate::choose(accept) } else { None };
+    let accept_ok = headers
+        .get(header::ACCEPT)
+        .is_none_or(|v| v.to_str().is_ok());
+    let chosen = if accept_ok {
+        negotiate::choose(accept)
+    } else {
+        None
+    };
     let Some(format) = chosen else {
         return Err(AppError::NotAcceptable(
             "ask for application/rss+xml, application/atom+xml or application/feed+json \
@@ -61,7 +79,13 @@ async fn negotiated(state: State<AppState>, headers: HeaderMap) -> Result<Respon
     serve(state, headers, format, path, true).await
 }
 
-async fn serve(State(s): State<AppState>, headers: HeaderMap, format: Format, path: &'static str, vary: bool) -> Result<Response> {
+async fn serve(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    format: Format,
+    path: &'static str,
+    vary: bool,
+) -> Result<Response> {
     let key = format!("{path}:{vary}");
     let cached = s
         .feeds
@@ -97,6 +121,13 @@ async fn opml_handler(State(s): State<AppState>, headers: HeaderMap) -> Result<R
 
 /// The latest public notes as a feed: two queries (notes, then their tags).
 async fn load(s: &AppState) -> Result<model::Feed> {
-    let page = s.notes.public_page(None, Window::Offset(0), s.config.feed_max_items).await?;
-    Ok(model::Feed::build(&s.site, s.config.about_url.clone(), &page.notes))
+    let page = s
+        .notes
+        .public_page(None, Window::Offset(0), s.config.feed_max_items)
+        .await?;
+    Ok(model::Feed::build(
+        &s.site,
+        s.config.about_url.clone(),
+        &page.notes,
+    ))
 }

@@ -44,7 +44,11 @@ impl Feed {
                 let published = n.date();
                 Item {
                     title: n.title.clone(),
-                    fallback_title: if text.is_empty() { n.slug.to_string() } else { excerpt(&text, 80) },
+                    fallback_title: if text.is_empty() {
+                        n.slug.to_string()
+                    } else {
+                        excerpt(&text, 80)
+                    },
                     url: site.abs(&n.path()),
                     path: n.path(),
                     word_count: word_count(&html),
@@ -54,7 +58,13 @@ impl Feed {
                     tags: n
                         .tags
                         .iter()
-                        .map(|t| (t.name.clone(), t.display.clone(), site.abs(&tag_path(&t.name))))
+                        .map(|t| {
+                            (
+                                t.name.clone(),
+                                t.display.clone(),
+                                site.abs(&tag_path(&t.name)),
+                            )
+                        })
                         .collect(),
                 }
             })

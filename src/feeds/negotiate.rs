@@ -44,7 +44,11 @@ fn parse(accept: &str) -> Vec<Range<'_>> {
                 if let Some((k, v)) = p.split_once('=')
                     && k.trim().eq_ignore_ascii_case("q")
                 {
-                    q = v.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q))?;
+                    q = v
+                        .trim()
+                        .parse::<f32>()
+                        .ok()
+                        .filter(|q| (0.0..=1.0).contains(q))?;
                 }
             }
             Some(Range { kind, sub, q })
@@ -122,9 +126,20 @@ mod tests {
 
     #[test]
     fn q_values_rank() {
-        assert_eq!(choose(Some("application/rss+xml;q=0.5, application/atom+xml;q=0.9")), Some(Format::Atom));
-        assert_eq!(choose(Some("application/atom+xml, */*;q=0.1")), Some(Format::Atom));
-        assert_eq!(choose(Some("application/rss+xml;q=0, */*")), Some(Format::Atom));
+        assert_eq!(
+            choose(Some(
+                "application/rss+xml;q=0.5, application/atom+xml;q=0.9"
+            )),
+            Some(Format::Atom)
+        );
+        assert_eq!(
+            choose(Some("application/atom+xml, */*;q=0.1")),
+            Some(Format::Atom)
+        );
+        assert_eq!(
+            choose(Some("application/rss+xml;q=0, */*")),
+            Some(Format::Atom)
+        );
     }
 
     #[test]

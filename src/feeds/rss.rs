@@ -14,9 +14,17 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
     o.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
     let _ = writeln!(o, "<title>{}</title>", esc(&feed.title));
     let _ = writeln!(o, "<link>{}/</link>", esc(&feed.site_url));
-    let _ = writeln!(o, "<description>{}</description>", esc(&feed.description_or_default()));
+    let _ = writeln!(
+        o,
+        "<description>{}</description>",
+        esc(&feed.description_or_default())
+    );
     o.push_str("<language>en</language>\n");
-    let _ = writeln!(o, "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>", esc(self_url));
+    let _ = writeln!(
+        o,
+        "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
+        esc(self_url)
+    );
     let _ = writeln!(o, "<lastBuildDate>{}</lastBuildDate>", rfc822(feed.updated));
     o.push_str("<generator>StarPunk</generator>\n");
     for item in &feed.items {

@@ -14,8 +14,16 @@ struct Asset {
 }
 
 const ASSETS: &[Asset] = &[
-    Asset { name: "style.css", body: include_str!("../../static/style.css"), content_type: "text/css; charset=utf-8" },
-    Asset { name: "favicon.svg", body: include_str!("../../static/favicon.svg"), content_type: "image/svg+xml" },
+    Asset {
+        name: "style.css",
+        body: include_str!("../../static/style.css"),
+        content_type: "text/css; charset=utf-8",
+    },
+    Asset {
+        name: "favicon.svg",
+        body: include_str!("../../static/favicon.svg"),
+        content_type: "image/svg+xml",
+    },
 ];
 
 /// Version tag of the compiled-in assets (they change only with the binary).
@@ -23,19 +31,33 @@ const ETAG: &str = concat!("\"", env!("CARGO_PKG_VERSION"), "-assets\"");
 
 /// Serves one compiled-in asset.
 pub async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
-    let a = ASSETS.iter().find(|a| a.name == name).ok_or_else(AppError::not_found)?;
+    let a = ASSETS
+        .iter()
+        .find(|a| a.name == name)
+        .ok_or_else(AppError::not_found)?;
     let etag = HeaderValue::from_static(ETAG);
     let cc = (header::CACHE_CONTROL, "public, max-age=86400");
     if is_not_modified(&headers, &etag, None) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, ETAG), cc]).into_response());
     }
-    Ok(([(header::CONTENT_TYPE, a.content_type), (header::ETAG, ETAG), cc], a.body).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, a.content_type),
+            (header::ETAG, ETAG),
+            cc,
+        ],
+        a.body,
+    )
+        .into_response())
 }
 
 /// `/favicon.ico`: browsers ask for it whatever the page says.
 pub async fn favicon() -> Response {
     (
-        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         ASSETS[1].body,
     )
         .into_response()

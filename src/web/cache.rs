@@ -31,7 +31,11 @@ pub struct Cached {
 
 impl Cached {
     /// Wraps a freshly rendered body, computing a strong ETag from its bytes.
-    pub fn new(body: impl Into<Bytes>, content_type: &'static str, last_modified: Option<DateTime<Utc>>) -> Self {
+    pub fn new(
+        body: impl Into<Bytes>,
+        content_type: &'static str,
+        last_modified: Option<DateTime<Utc>>,
+    ) -> Self {
         let body = body.into();
         let digest = Sha256::digest(&body);
         let tag = format!("\"{}\"", hex(&digest[..16]));
@@ -69,13 +73,19 @@ impl Cached {
         }
         let h = res.headers_mut();
         if !not_modified {
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(self.content_type),
+            );
         }
         h.insert(header::ETAG, self.etag.clone());
         if let Some(lm) = &self.last_modified {
             h.insert(header::LAST_MODIFIED, lm.clone());
         }
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(self.cache_control));
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(self.cache_control),
+        );
         if self.vary_accept {
             h.insert(header::VARY, HeaderValue::from_static("Accept"));
         }
@@ -88,14 +98,25 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// RFC 9110 evaluation: `If-None-Match` (weak comparison) wins over `If-Modified-Since`.
-pub fn is_not_modified(headers: &HeaderMap, etag: &HeaderValue, last_modified: Option<&HeaderValue>) -> bool {
+pub fn is_not_modified(
+    headers: &HeaderMap,
+    etag: &HeaderValue,
+    last_modified: Option<&HeaderValue>,
+) -> bool {
     if let Some(inm) = headers.get(header::IF_NONE_MATCH) {
         let Ok(inm) = inm.to_str() else { return false };
         let ours = etag.to_str().unwrap_or_default().trim_start_matches("W/");
-        return inm.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == ours);
+        return inm
+            .split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t.trim_start_matches("W/") == ours);
     }
     if let (Some(ims), Some(lm)) = (headers.get(header::IF_MODIFIED_SINCE), last_modified) {
-        let parse = |v: &HeaderValue| v.to_str().ok().and_then(|s| httpdate::parse_http_date(s).ok());
+        let parse = |v: &HeaderValue| {
+            v.to_str()
+                .ok()
+                .and_then(|s| httpdate::parse_http_date(s).ok())
+        };
         if let (Some(ims), Some(lm)) = (parse(ims), parse(lm)) {
             return lm <= ims;
         }
@@ -114,7 +135,12 @@ pub struct ResponseCache {
 }
 
 impl ResponseCache {
-    pub fn new(generation: Arc<Generation>, max_entries: usize, ttl: Duration, enabled: bool) -> Self {
+    pub fn new(
+        generation: Arc<Generation>,
+        max_entries: usize,
+        ttl: Duration,
+        enabled: bool,
+    ) -> Self {
         ResponseCache {
             generation,
             max_entries: max_entries.max(1),
@@ -160,7 +186,10 @@ impl ResponseCache {
             let current = self.generation.get();
             map.retain(|_, v| v.generation == current && v.made.elapsed() < self.ttl);
             if map.len() >= self.max_entries
-                && let Some(oldest) = map.iter().min_by_key(|(_, v)| v.made).map(|(k, _)| k.clone())
+                && let Some(oldest) = map
+                    .iter()
+                    .min_by_key(|(_, v)| v.made)
+                    .map(|(k, _)| k.clone())
             {
                 map.remove(&oldest);
             }
@@ -203,9 +232,15 @@ mod tests {
         let etag = hv("\"abc\"");
         let lm = hv("Sat, 28 Nov 2026 04:13:17 GMT");
         let mut h = HeaderMap::new();
-        h.insert(header::IF_MODIFIED_SINCE, hv("Sat, 28 Nov 2026 04:13:17 GMT"));
+        h.insert(
+            header::IF_MODIFIED_SINCE,
+            hv("Sat, 28 Nov 2026 04:13:17 GMT"),
+        );
         assert!(is_not_modified(&h, &etag, Some(&lm)));
-        h.insert(header::IF_MODIFIED_SINCE, hv("Fri, 27 Nov 2026 04:13:17 GMT"));
+        h.insert(
+            header::IF_MODIFIED_SINCE,
+            hv("Fri, 27 Nov 2026 04:13:17 GMT"),
+        );
         assert!(!is_not_modified(&h, &etag, Some(&lm)));
         h.insert(header::IF_MODIFIED_SINCE, hv("garbage"));
         assert!(!is_not_modified(&h, &etag, Some(&lm)));
@@ -215,7 +250,9 @@ mod tests {
     async fn writes_invalidate_and_size_is_bounded() {
         let g = Arc::new(Generation::default());
         let cache = ResponseCache::new(g.clone(), 2, Duration::from_secs(60), true);
-        let build = |s: &'static str| move || async move { Ok::<_, ()>(Cached::new(s, "text/plain", None)) };
+        let build = |s: &'static str| {
+            move || async move { Ok::<_, ()>(Cached::new(s, "text/plain", None)) }
+        };
         let a = cache.get_or_build("a", build("one")).await.unwrap();
         let a2 = cache.get_or_build("a", build("two")).await.unwrap();
         assert_eq!(a.body, a2.body);

@@ -37,24 +37,42 @@ pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<Body> {
 
 /// Replaces the body of any response carrying an [`ErrorPage`] with the HTML page,
 /// keeping the status and the headers (e.g. `Allow` on a 405).
-pub async fn render_error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let res = next.run(req).await;
     let Some(page) = res.extensions().get::<ErrorPage>().cloned() else {
         return res;
     };
     let (mut parts, _) = res.into_parts();
     let tpl = ErrorTemplate {
-        l: Layout::new(&state.site, page.status.canonical_reason().unwrap_or("Error")),
+        l: Layout::new(
+            &state.site,
+            page.status.canonical_reason().unwrap_or("Error"),
+        ),
         code: page.status.as_u16(),
-        reason: page.status.canonical_reason().unwrap_or("Error").to_string(),
+        reason: page
+            .status
+            .canonical_reason()
+            .unwrap_or("Error")
+            .to_string(),
         message: page.message,
     };
     let body = tpl.render().unwrap_or_else(|_| "Error".to_string());
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     parts.headers.remove(header::CONTENT_LENGTH);
     if page.status == StatusCode::METHOD_NOT_ALLOWED && !parts.headers.contains_key(header::ALLOW) {
-        parts.headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        parts
+            .headers
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
     }
     Response::from_parts(parts, Body::from(body))
 }

@@ -17,16 +17,37 @@ const CSP: &str = "default-src 'self'; img-src 'self' https: data:; style-src 's
 
 /// Adds the site's `Link` header and the security headers; refuses over-long URIs.
 pub async fn site_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let too_long = req.uri().path_and_query().map(|p| p.as_str().len()).unwrap_or(0) > MAX_URI_LEN;
-    let mut res = if too_long { AppError::UriTooLong.into_response() } else { next.run(req).await };
+    let too_long = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().len())
+        .unwrap_or(0)
+        > MAX_URI_LEN;
+    let mut res = if too_long {
+        AppError::UriTooLong.into_response()
+    } else {
+        next.run(req).await
+    };
     let h = res.headers_mut();
     if let Some(link) = state.site.link_header() {
         h.append(header::LINK, link);
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(HeaderName::from_static("permissions-policy"), HeaderValue::from_static("interest-cohort=()"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("interest-cohort=()"),
+    );
     res
 }

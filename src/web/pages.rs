@@ -21,15 +21,24 @@ pub const PER_PAGE: u32 = 20;
 const HTML: &str = "text/html; charset=utf-8";
 
 /// `GET /`.
-pub async fn home(State(s): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Result<Response> {
+pub async fn home(
+    State(s): State<AppState>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response> {
     let params = ListParams::parse(q.as_deref())?;
     let key = format!("home:{}", params.key());
     let cached = s
         .pages
         .get_or_build(&key, || async {
-            let page = s.notes.public_page(None, params.window.clone(), PER_PAGE).await?;
+            let page = s
+                .notes
+                .public_page(None, params.window.clone(), PER_PAGE)
+                .await?;
             if page.notes.is_empty() && !params.is_first() {
-                return Err(AppError::NotFound("There are no notes on this page.".into()));
+                return Err(AppError::NotFound(
+                    "There are no notes on this page.".into(),
+                ));
             }
             let last_modified = page.notes.iter().map(|n| n.updated_at).max();
             let (newer, older) = pager_links("/", &page);
@@ -40,7 +49,11 @@ pub async fn home(State(s): State<AppState>, RawQuery(q): RawQuery, headers: Hea
             let tpl = HomePage {
                 l,
                 author: s.site.author(),
-                entries: page.notes.iter().map(|n| EntryView::from_note(n, &s.site)).collect(),
+                entries: page
+                    .notes
+                    .iter()
+                    .map(|n| EntryView::from_note(n, &s.site))
+                    .collect(),
                 newer,
                 older,
             };
@@ -51,7 +64,11 @@ pub async fn home(State(s): State<AppState>, RawQuery(q): RawQuery, headers: Hea
 }
 
 /// `GET /note/{slug}`: the note, 410 when deleted, 404 for drafts and unknown slugs.
-pub async fn note(State(s): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response> {
+pub async fn note(
+    State(s): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
     let missing = || AppError::NotFound("There is no note at this address.".into());
     let slug = Slug::parse(&slug).map_err(|_| missing())?;
     let key = format!("note:{slug}");
@@ -67,9 +84,16 @@ pub async fn note(State(s): State<AppState>, Path(slug): Path<String>, headers: 
             }
             let e = EntryView::from_note(&note, &s.site);
             let title = note.title.clone().unwrap_or_else(|| {
-                crate::domain::markdown::excerpt(&crate::domain::markdown::html_to_text(&e.html), 60)
+                crate::domain::markdown::excerpt(
+                    &crate::domain::markdown::html_to_text(&e.html),
+                    60,
+                )
             });
-            let tpl = NotePage { l: Layout::new(&s.site, title).canonical(e.url.clone()), author: s.site.author(), e };
+            let tpl = NotePage {
+                l: Layout::new(&s.site, title).canonical(e.url.clone()),
+                author: s.site.author(),
+                e,
+            };
             Ok::<_, AppError>(Cached::new(tpl.render()?, HTML, Some(note.updated_at)))
         })
         .await?;
@@ -97,12 +121,18 @@ pub async fn tag(
         .pages
         .get_or_build(&key, || async {
             let display = tags::display_of(s.notes.db(), &tag.name).await?;
-            let page = s.notes.public_page(Some(&tag.name), params.window.clone(), PER_PAGE).await?;
-            let Some(display) = display.filter(|_| !page.notes.is_empty() || !params.is_first()) else {
+            let page = s
+                .notes
+                .public_page(Some(&tag.name), params.window.clone(), PER_PAGE)
+                .await?;
+            let Some(display) = display.filter(|_| !page.notes.is_empty() || !params.is_first())
+            else {
                 return Err(AppError::NotFound("No published note has this tag.".into()));
             };
             if page.notes.is_empty() {
-                return Err(AppError::NotFound("There are no notes on this page.".into()));
+                return Err(AppError::NotFound(
+                    "There are no notes on this page.".into(),
+                ));
             }
             let base = tag_path(&tag.name);
             let last_modified = page.notes.iter().map(|n| n.updated_at).max();
@@ -112,7 +142,11 @@ pub async fn tag(
                 author: s.site.author(),
                 tag_url: s.site.abs(&base),
                 tag_display: display,
-                entries: page.notes.iter().map(|n| EntryView::from_note(n, &s.site)).collect(),
+                entries: page
+                    .notes
+                    .iter()
+                    .map(|n| EntryView::from_note(n, &s.site))
+                    .collect(),
                 newer,
                 older,
             };
@@ -128,7 +162,10 @@ fn pager_links(base: &str, page: &Page) -> (Option<String>, Option<String>) {
         None => base.to_string(),
         Some(c) => format!("{base}?after={}", cursor_str(c)),
     });
-    let older = page.older.as_ref().map(|c| format!("{base}?before={}", cursor_str(c)));
+    let older = page
+        .older
+        .as_ref()
+        .map(|c| format!("{base}?before={}", cursor_str(c)));
     (newer, older)
 }
 
@@ -140,7 +177,10 @@ mod tests {
     fn pager_links_use_cursors() {
         let page = Page {
             notes: vec![],
-            older: Some(crate::db::notes::Cursor { at: chrono::DateTime::from_timestamp(1, 0).unwrap(), id: 3 }),
+            older: Some(crate::db::notes::Cursor {
+                at: chrono::DateTime::from_timestamp(1, 0).unwrap(),
+                id: 3,
+            }),
             newer: Some(None),
         };
         let (newer, older) = pager_links("/", &page);

@@ -67,7 +67,11 @@ pub fn cursor_str(c: &Cursor) -> String {
 }
 
 fn parse_cursor(s: &str) -> Result<Cursor, AppError> {
-    let bad = || AppError::BadRequest("That page position is not valid; start again from the first page.".into());
+    let bad = || {
+        AppError::BadRequest(
+            "That page position is not valid; start again from the first page.".into(),
+        )
+    };
     let (t, id) = s.split_once('.').ok_or_else(bad)?;
     let micros: i64 = t.parse().map_err(|_| bad())?;
     let id: i64 = id.parse().map_err(|_| bad())?;
@@ -81,8 +85,14 @@ mod tests {
 
     #[test]
     fn parses_windows() {
-        assert!(matches!(ListParams::parse(None).unwrap().window, Window::Offset(0)));
-        assert!(matches!(ListParams::parse(Some("page=2")).unwrap().window, Window::Offset(20)));
+        assert!(matches!(
+            ListParams::parse(None).unwrap().window,
+            Window::Offset(0)
+        ));
+        assert!(matches!(
+            ListParams::parse(Some("page=2")).unwrap().window,
+            Window::Offset(20)
+        ));
         let p = ListParams::parse(Some("before=1700000000000000.42")).unwrap();
         assert_eq!(p.key(), "b1700000000000000.42");
         assert!(ListParams::parse(Some("page=abc")).is_err());

@@ -28,7 +28,8 @@ struct Raw {
 }
 
 fn read_query(q: Option<&str>) -> std::result::Result<Raw, String> {
-    serde_urlencoded::from_str(q.unwrap_or("")).map_err(|_| "The query string could not be read.".to_string())
+    serde_urlencoded::from_str(q.unwrap_or(""))
+        .map_err(|_| "The query string could not be read.".to_string())
 }
 
 /// Checks the words to find; the message says what is wrong.
@@ -36,17 +37,28 @@ fn check_terms(q: &str) -> std::result::Result<String, String> {
     let q = q.trim();
     let n = q.chars().count();
     if n < MIN_QUERY || n > MAX_QUERY {
-        return Err(format!("A search needs {MIN_QUERY} to {MAX_QUERY} characters; this one has {n}."));
+        return Err(format!(
+            "A search needs {MIN_QUERY} to {MAX_QUERY} characters; this one has {n}."
+        ));
     }
-    fts_query(q).ok_or_else(|| "Type at least one word with letters or digits to search for.".to_string())
+    fts_query(q)
+        .ok_or_else(|| "Type at least one word with letters or digits to search for.".to_string())
 }
 
-fn num(v: Option<&str>, name: &str, default: u32, min: u32, max: u32) -> std::result::Result<u32, String> {
+fn num(
+    v: Option<&str>,
+    name: &str,
+    default: u32,
+    min: u32,
+    max: u32,
+) -> std::result::Result<u32, String> {
     match v {
         None => Ok(default),
         Some(s) => match s.trim().parse::<u32>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(format!("{name} must be a whole number from {min} to {max}.")),
+            _ => Err(format!(
+                "{name} must be a whole number from {min} to {max}."
+            )),
         },
     }
 }
@@ -56,14 +68,24 @@ pub fn snippet_html(snippet: &str) -> String {
     let escaped = askama::filters::escape(snippet, askama::filters::Html)
         .map(|e| e.to_string())
         .unwrap_or_default();
-    escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    escaped
+        .replace(MARK_START, "<mark>")
+        .replace(MARK_END, "</mark>")
 }
 
 /// `GET /search?q=&page=`.
 pub async fn page(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
     let raw = read_query(q.as_deref()).map_err(AppError::BadRequest)?;
     let mut l = Layout::new(&s.site, "Search");
-    let mut tpl = SearchPage { l: Layout::new(&s.site, "Search"), message: None, searched: false, total: 0, results: vec![], newer: None, older: None };
+    let mut tpl = SearchPage {
+        l: Layout::new(&s.site, "Search"),
+        message: None,
+        searched: false,
+        total: 0,
+        results: vec![],
+        newer: None,
+        older: None,
+    };
     let Some(text) = raw.q else {
         tpl.l = l;
         return Ok(Html(tpl.render()?).into_response());
@@ -77,7 +99,8 @@ pub async fn page(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
             return Ok((StatusCode::BAD_REQUEST, Html(tpl.render()?)).into_response());
         }
     };
-    let page_no = num(raw.page.as_deref(), "page", 1, 1, MAX_OFFSET / PAGE_SIZE).map_err(AppError::BadRequest)?;
+    let page_no = num(raw.page.as_deref(), "page", 1, 1, MAX_OFFSET / PAGE_SIZE)
+        .map_err(AppError::BadRequest)?;
     let offset = (page_no - 1) * PAGE_SIZE;
     let total = search::count(s.notes.db(), &fts).await?;
     let hits = search::search(s.notes.db(), &fts, PAGE_SIZE, offset).await?;
@@ -140,7 +163,9 @@ pub async fn api(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
         Err(m) => return Ok(api_error(m)),
     };
     let Some(text) = raw.q else {
-        return Ok(api_error("The q parameter (the words to find) is required.".into()));
+        return Ok(api_error(
+            "The q parameter (the words to find) is required.".into(),
+        ));
     };
     let parsed = check_terms(&text).and_then(|fts| {
         let limit = num(raw.limit.as_deref(), "limit", PAGE_SIZE, 1, MAX_LIMIT)?;
@@ -154,7 +179,10 @@ pub async fn api(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
     let total = search::count(s.notes.db(), &fts).await?;
     let rows = search::search(s.notes.db(), &fts, limit, offset).await?;
     let snippets: Vec<String> = rows.iter().map(|h| h.snippet.clone()).collect();
-    let notes = s.notes.with_tags(rows.into_iter().map(|h| h.note).collect()).await?;
+    let notes = s
+        .notes
+        .with_tags(rows.into_iter().map(|h| h.note).collect())
+        .await?;
     let results = notes
         .into_iter()
         .zip(snippets)
@@ -162,13 +190,23 @@ pub async fn api(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
             url: s.site.abs(&n.path()),
             slug: n.slug.to_string(),
             published: crate::domain::time::rfc3339(n.date()),
-            excerpt: excerpt(&html_to_text(&crate::notes::note_html(&n, &s.site.url)), 200),
+            excerpt: excerpt(
+                &html_to_text(&crate::notes::note_html(&n, &s.site.url)),
+                200,
+            ),
             snippet: snippet_html(&snip),
             tags: n.tags.iter().map(|t| t.display.clone()).collect(),
             title: n.title,
         })
         .collect();
-    Ok(Json(ApiAnswer { query: text.trim().to_string(), total, limit, offset, results }).into_response())
+    Ok(Json(ApiAnswer {
+        query: text.trim().to_string(),
+        total,
+        limit,
+        offset,
+        results,
+    })
+    .into_response())
 }
 
 #[cfg(test)]
@@ -178,7 +216,10 @@ mod tests {
     #[test]
     fn snippet_is_escaped_before_marking() {
         let s = format!("<script>{MARK_START}x{MARK_END}</script>");
-        assert_eq!(snippet_html(&s), "&#60;script&#62;<mark>x</mark>&#60;/script&#62;");
+        assert_eq!(
+            snippet_html(&s),
+            "&#60;script&#62;<mark>x</mark>&#60;/script&#62;"
+        );
     }
 
     #[test]

@@ -28,7 +28,11 @@ pub struct Site {
 
 impl Site {
     pub fn from_config(c: &Config) -> Self {
-        let url = c.admin_me.as_ref().map(|u| u.to_string()).unwrap_or_else(|| format!("{}/", c.site_url));
+        let url = c
+            .admin_me
+            .as_ref()
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| format!("{}/", c.site_url));
         let mut links = vec![format!("<{}/micropub>; rel=\"micropub\"", c.site_url)];
         if let Some(me) = &c.admin_me {
             links.push(format!("<{me}>; rel=\"me\""));
@@ -40,7 +44,11 @@ impl Site {
             description: c.site_description.clone(),
             admin_me: c.admin_me.as_ref().map(|u| u.to_string()),
             dev_mode: c.dev_mode,
-            author: RwLock::new(Author { name: c.site_author.clone(), url, photo: None }),
+            author: RwLock::new(Author {
+                name: c.site_author.clone(),
+                url,
+                photo: None,
+            }),
         }
     }
 

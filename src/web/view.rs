@@ -70,7 +70,10 @@ impl EntryView {
             tags: n
                 .tags
                 .iter()
-                .map(|t| TagView { display: t.display.clone(), url: site.abs(&tag_path(&t.name)) })
+                .map(|t| TagView {
+                    display: t.display.clone(),
+                    url: site.abs(&tag_path(&t.name)),
+                })
                 .collect(),
         }
     }

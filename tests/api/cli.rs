@@ -1,0 +1,206 @@
+//! The command line: help, check-config, import and export.
+
+use std::process::Command;
+
+use starpunk::backup::{export, import};
+
+use crate::helpers::{SITE, TestApp, find_item, mf2};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_starpunk"));
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    c
+}
+
+#[test]
+fn help_lists_subcommands() {
+    let out = bin().arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for sub in ["check-config", "import", "export", "serve"] {
+        assert!(text.contains(sub), "--help mentions {sub}: {text}");
+    }
+}
+
+#[test]
+fn check_config_reports_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = bin()
+        .current_dir(dir.path())
+        .arg("check-config")
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let bad = bin()
+        .current_dir(dir.path())
+        .env("SITE_URL", "ftp://x")
+        .arg("check-config")
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains(r#"SITE_URL must be an absolute http(s) URL, got "ftp://x""#),
+        "{err}"
+    );
+    // .env is read, the environment wins
+    std::fs::write(dir.path().join(".env"), "PORT=notaport\n").unwrap();
+    let from_file = bin()
+        .current_dir(dir.path())
+        .arg("check-config")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&from_file.stderr).contains("PORT must be"));
+    let env_wins = bin()
+        .current_dir(dir.path())
+        .env("PORT", "8080")
+        .arg("check-config")
+        .output()
+        .unwrap();
+    assert!(env_wins.status.success());
+}
+
+#[tokio::test]
+async fn import_reports_bad_files_and_imports_the_rest() {
+    let app = TestApp::new().await;
+    let src = tempfile::tempdir().unwrap();
+    let dir = src.path().join("notes/2024/03");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("hello-world.md"),
+        "---\ntitle: Hello\ntags: [Rust, IndieWeb]\npublished: 2024-03-09T07:05:01Z\n---\nBody **bold**\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("20240310101010.md"),
+        "# Heading name\n\nNo front matter\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("draft-one.md"),
+        "---\nstatus: draft\n---\nnot public\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("bad-date.md"),
+        "---\npublished: yesterday\n---\nx\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("bad-yaml.md"), "---\ntags: [unclosed\n---\nx\n").unwrap();
+    std::fs::write(dir.join("admin.md"), "reserved slug\n").unwrap();
+    std::fs::write(dir.join("empty.md"), "---\ntitle: nothing\n---\n   \n").unwrap();
+    std::fs::write(dir.join("notes.txt"), "ignored").unwrap();
+
+    let report = import::import_dir(&app.state.notes, src.path())
+        .await
+        .unwrap();
+    assert_eq!(report.imported, 3);
+    let failed: Vec<String> = report
+        .failed
+        .iter()
+        .map(|(p, r)| format!("{}: {r}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    assert_eq!(failed.len(), 4, "{failed:?}");
+    assert!(
+        failed
+            .iter()
+            .any(|f| f.starts_with("bad-date.md") && f.contains("RFC 3339"))
+    );
+    assert!(
+        failed
+            .iter()
+            .any(|f| f.starts_with("admin.md") && f.contains("reserved"))
+    );
+    assert!(failed.iter().any(|f| f.starts_with("bad-yaml.md")));
+    assert!(
+        failed
+            .iter()
+            .any(|f| f.starts_with("empty.md") && f.contains("content"))
+    );
+
+    let res = app.get("/note/hello-world").await;
+    let doc = mf2(&res.body, SITE);
+    let e = find_item(&doc, "h-entry");
+    assert_eq!(e["properties"]["name"][0], "Hello");
+    assert_eq!(e["properties"]["published"][0], "2024-03-09T07:05:01Z");
+    assert_eq!(
+        e["properties"]["category"],
+        serde_json::json!(["Rust", "IndieWeb"])
+    );
+    assert_eq!(
+        app.get("/note/20240310101010").await.status,
+        axum::http::StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/note/draft-one").await.status,
+        axum::http::StatusCode::NOT_FOUND
+    );
+
+    // importing again refuses duplicates instead of making -2 copies
+    let again = import::import_dir(&app.state.notes, src.path())
+        .await
+        .unwrap();
+    assert_eq!(again.imported, 0);
+}
+
+#[tokio::test]
+async fn export_then_import_gives_the_same_site() {
+    let a = TestApp::new().await;
+    a.many(3, &["Alpha"]).await;
+    a.note("# Heading only\n\nbody", &["Beta", "alpha"]).await;
+    a.note_with(starpunk::domain::NoteInput {
+        content: "explicit name: with colon".into(),
+        name: Some("Explicit: Name".into()),
+        slug: Some("Custom Slug".into()),
+        ..Default::default()
+    })
+    .await;
+    a.draft("draft body").await;
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(
+        export::export_dir(&a.state.notes, out.path())
+            .await
+            .unwrap(),
+        6
+    );
+    assert!(
+        out.path().join("notes/2024/01").is_dir(),
+        "StarPunk's notes/YYYY/MM layout"
+    );
+
+    let b = TestApp::new().await;
+    let report = import::import_dir(&b.state.notes, out.path())
+        .await
+        .unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.imported, 6);
+
+    let snapshot = |notes: Vec<starpunk::domain::Note>| {
+        let mut v: Vec<_> = notes
+            .into_iter()
+            .map(|n| {
+                (
+                    n.slug.to_string(),
+                    n.title,
+                    n.content,
+                    n.status,
+                    n.published_at,
+                    n.tags,
+                )
+            })
+            .collect();
+        v.sort_by(|x, y| x.0.cmp(&y.0));
+        v
+    };
+    let left = snapshot(a.state.notes.all(false, 100, 0).await.unwrap());
+    let right = snapshot(b.state.notes.all(false, 100, 0).await.unwrap());
+    assert_eq!(left, right);
+    // and the public pages match
+    let strip = |s: String| {
+        s.lines()
+            .filter(|l| !l.contains("dt-updated"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(a.get("/").await.body), strip(b.get("/").await.body));
+}
