@@ -11,5 +11,6 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod feeds;
+pub mod media;
 pub mod notes;
 pub mod web;

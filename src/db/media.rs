@@ -98,7 +98,12 @@ pub async fn insert(db: &Db, tx: &mut Tx, row: &NewMedia<'_>) -> sqlx::Result<i6
 }
 
 /// Inserts one variant row of `media_id`.
-pub async fn insert_variant(db: &Db, tx: &mut Tx, media_id: i64, row: &NewVariant<'_>) -> sqlx::Result<()> {
+pub async fn insert_variant(
+    db: &Db,
+    tx: &mut Tx,
+    media_id: i64,
+    row: &NewVariant<'_>,
+) -> sqlx::Result<()> {
     db.count(1);
     sqlx::query(
         "INSERT INTO media_variants (media_id, name, path, mime, width, height, bytes) \
@@ -119,7 +124,10 @@ pub async fn insert_variant(db: &Db, tx: &mut Tx, media_id: i64, row: &NewVarian
 /// One media row by id.
 pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<MediaRow>> {
     db.count(1);
-    sqlx::query_as(MEDIA_COLUMNS_BY_ID).bind(id).fetch_optional(db.pool()).await
+    sqlx::query_as(MEDIA_COLUMNS_BY_ID)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// The media rows of `ids`, in one query, in no particular order.
@@ -181,7 +189,12 @@ pub async fn existing_uuids(db: &Db, uuids: &[String]) -> sqlx::Result<Vec<Strin
 
 /// Replaces the photos of `note_id` with `photos` (media id, caption), in order.
 /// Callers keep `photos` to at most four; the table refuses a fifth position.
-pub async fn set_for_note(db: &Db, tx: &mut Tx, note_id: i64, photos: &[(i64, Option<&str>)]) -> sqlx::Result<()> {
+pub async fn set_for_note(
+    db: &Db,
+    tx: &mut Tx,
+    note_id: i64,
+    photos: &[(i64, Option<&str>)],
+) -> sqlx::Result<()> {
     db.count(1);
     sqlx::query("DELETE FROM note_media WHERE note_id = ?")
         .bind(note_id)
@@ -189,13 +202,15 @@ pub async fn set_for_note(db: &Db, tx: &mut Tx, note_id: i64, photos: &[(i64, Op
         .await?;
     for (pos, (media_id, caption)) in photos.iter().enumerate() {
         db.count(1);
-        sqlx::query("INSERT INTO note_media (note_id, media_id, position, caption) VALUES (?, ?, ?, ?)")
-            .bind(note_id)
-            .bind(media_id)
-            .bind(pos as i64)
-            .bind(caption)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO note_media (note_id, media_id, position, caption) VALUES (?, ?, ?, ?)",
+        )
+        .bind(note_id)
+        .bind(media_id)
+        .bind(pos as i64)
+        .bind(caption)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
@@ -225,3 +240,4 @@ pub async fn for_notes(db: &Db, ids: &[i64]) -> sqlx::Result<HashMap<i64, Vec<No
 fn ids_json(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
+

@@ -1,0 +1,72 @@
+//! HEIC/HEIF decoding through libheif (cargo feature `heic`, on by default).
+//!
+//! libheif applies the container's rotation and mirroring (`irot`/`imir`) itself, and
+//! HEIF says those win over any EXIF orientation, so no orientation is left to apply.
+
+use std::path::Path;
+
+use image::metadata::Orientation;
+
+use super::decode::Decoded;
+use super::detect::Kind;
+use super::error::MediaError;
+
+/// Decodes the primary image of a HEIC/HEIF file to 8-bit RGB.
+#[cfg(feature = "heic")]
+pub fn decode(path: &Path, kind: Kind) -> Result<Decoded, MediaError> {
+    use libheif_rs::{ColorSpace, HeifContext, HeifErrorCode, LibHeif, RgbChroma};
+
+    let data = std::fs::read(path)?;
+    let refused = |e: libheif_rs::HeifError| match e.code {
+        HeifErrorCode::UnsupportedFeature
+        | HeifErrorCode::DecoderPluginError
+        | HeifErrorCode::PluginLoadingError => MediaError::Unsupported(format!(
+            "This HEIC/HEIF image uses a feature this server cannot decode ({}). Please export it as JPEG.",
+            e.message
+        )),
+        HeifErrorCode::MemoryAllocationError => {
+            MediaError::TooManyPixels("The image is too large to process.".into())
+        }
+        _ => MediaError::Corrupt(format!("{} (the file may be incomplete)", e.message)),
+    };
+    let ctx = HeifContext::read_from_bytes(&data).map_err(refused)?;
+    let handle = ctx.primary_image_handle().map_err(refused)?;
+    super::decode::check_size(handle.width(), handle.height())?;
+    let icc = handle.color_profile_raw().map(|p| p.data);
+    let lib = LibHeif::new();
+    let decoded = lib
+        .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgb), None)
+        .map_err(refused)?;
+    let plane = decoded
+        .planes()
+        .interleaved
+        .ok_or_else(|| MediaError::Corrupt("libheif returned no interleaved plane".into()))?;
+    let (width, height) = (plane.width, plane.height);
+    let row = width as usize * 3;
+    let mut pixels = Vec::with_capacity(row * height as usize);
+    for y in 0..height as usize {
+        let start = y * plane.stride;
+        let line = plane
+            .data
+            .get(start..start + row)
+            .ok_or_else(|| MediaError::Corrupt("libheif returned a short plane".into()))?;
+        pixels.extend_from_slice(line);
+    }
+    let image = image::RgbImage::from_raw(width, height, pixels)
+        .ok_or_else(|| MediaError::Corrupt("libheif returned a plane of the wrong size".into()))?;
+    Ok(Decoded {
+        kind,
+        image: image.into(),
+        orientation: Orientation::NoTransforms,
+        icc,
+        gif: None,
+    })
+}
+
+/// Without the `heic` feature HEIC/HEIF uploads are refused with a clear message.
+#[cfg(not(feature = "heic"))]
+pub fn decode(_path: &Path, _kind: Kind) -> Result<Decoded, MediaError> {
+    Err(MediaError::Unsupported(
+        "This server was built without HEIC support. Please export the photo as JPEG.".into(),
+    ))
+}
