@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::db::notes::{self as q, Cursor, NewRow, NoteRow, UpdateRow, Window};
-use crate::db::{Db, tags};
+use crate::db::{Db, media as media_q, tags};
 use crate::domain::markdown::{self, split_title};
 use crate::domain::slug::SlugError;
 use crate::domain::time::now;
-use crate::domain::{Note, NoteInput, Slug, Status};
+use crate::domain::{MAX_PHOTOS, Note, NoteInput, Photo, Slug, Status};
+use crate::media::Media;
 
 /// Largest note accepted, in bytes of Markdown.
 pub const MAX_CONTENT: usize = 100_000;
@@ -86,6 +87,7 @@ impl Notes {
             Status::Draft => input.published_at,
         };
         let properties = properties_json(&input, &content);
+        let photos = check_photos(input.photos.as_deref())?;
         let custom = match input.slug.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => Some(Slug::custom(s)?),
             _ => None,
@@ -110,6 +112,9 @@ impl Notes {
         };
         let id = q::insert(&self.db, &mut tx, &row).await?;
         tags::set_for_note(&self.db, &mut tx, id, &input.tags).await?;
+        if let Some(photos) = &photos {
+            media_q::set_for_note(&self.db, &mut tx, id, photos).await?;
+        }
         tx.commit().await?;
         self.generation.bump();
         tracing::info!(note.slug = %slug, note.id = id, "note created");
@@ -148,6 +153,7 @@ impl Notes {
             (_, prev) => input.published_at.or(prev),
         };
         let properties = properties_json(&input, &content);
+        let photos = check_photos(input.photos.as_deref())?;
         let mut tx = self.db.begin().await?;
         let row = UpdateRow {
             id,
@@ -160,6 +166,9 @@ impl Notes {
         };
         q::update(&self.db, &mut tx, &row).await?;
         tags::set_for_note(&self.db, &mut tx, id, &input.tags).await?;
+        if let Some(photos) = &photos {
+            media_q::set_for_note(&self.db, &mut tx, id, photos).await?;
+        }
         tx.commit().await?;
         self.generation.bump();
         tracing::info!(note.slug = %existing.slug, note.id = id, "note updated");
@@ -270,18 +279,43 @@ impl Notes {
         self.with_tags(rows).await
     }
 
-    /// Attaches tags to rows with one batch query.
+    /// Attaches tags and photos to rows with a fixed number of batch queries (tags,
+    /// note photos, their variants) whatever the number of rows.
     pub async fn with_tags(&self, rows: Vec<NoteRow>) -> Result<Vec<Note>, NoteError> {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut tags: HashMap<i64, Vec<_>> = tags::for_notes(&self.db, &ids).await?;
+        let mut photo_rows = media_q::for_notes(&self.db, &ids).await?;
+        let media_ids: Vec<i64> = photo_rows.values().flatten().map(|p| p.media.id).collect();
+        let mut variants = media_q::variants_for(&self.db, &media_ids).await?;
         Ok(rows
             .into_iter()
             .map(|r| {
                 let mut n = r.into_note();
                 n.tags = tags.remove(&n.id).unwrap_or_default();
+                n.photos = photo_rows
+                    .remove(&n.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| {
+                        let v = variants.remove(&p.media.id).unwrap_or_default();
+                        Photo { media: Media::from_rows(p.media, v), caption: p.caption }
+                    })
+                    .collect();
                 n
             })
             .collect())
+    }
+
+    /// Replaces a note's photos (attach, detach, reorder and re-caption in one step).
+    pub async fn set_photos(&self, id: i64, photos: &[(i64, Option<String>)]) -> Result<Note, NoteError> {
+        let checked = check_photos(Some(photos))?.unwrap_or_default();
+        self.get(id).await?.ok_or(NoteError::NotFound)?;
+        let mut tx = self.db.begin().await?;
+        media_q::set_for_note(&self.db, &mut tx, id, &checked).await?;
+        q::touch(&self.db, &mut tx, id, now()).await?;
+        tx.commit().await?;
+        self.generation.bump();
+        self.get(id).await?.ok_or(NoteError::NotFound)
     }
 }
 
@@ -317,6 +351,28 @@ fn clean_content(content: &str) -> Result<String, NoteError> {
         ));
     }
     Ok(c)
+}
+
+/// Checks a photo list (at most four, no duplicates, short captions) and borrows it in
+/// the shape the store wants.
+fn check_photos(photos: Option<&[(i64, Option<String>)]>) -> Result<Option<Vec<(i64, Option<&str>)>>, NoteError> {
+    let Some(photos) = photos else { return Ok(None) };
+    if photos.len() > MAX_PHOTOS {
+        return Err(NoteError::Invalid(format!("A note can have at most {MAX_PHOTOS} photos.")));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(photos.len());
+    for (id, caption) in photos {
+        if !seen.insert(*id) {
+            return Err(NoteError::Invalid("The same photo is attached twice.".into()));
+        }
+        let caption = caption.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        if caption.is_some_and(|c| c.chars().count() > 500) {
+            return Err(NoteError::Invalid("A caption can be at most 500 characters.".into()));
+        }
+        out.push((*id, caption));
+    }
+    Ok(Some(out))
 }
 
 fn title_for(name: &Option<String>, content: &str) -> Result<Option<String>, NoteError> {

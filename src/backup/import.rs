@@ -100,6 +100,7 @@ pub async fn import_file(notes: &Notes, path: &Path) -> Result<(), String> {
         status: Some(status),
         published_at,
         properties: None,
+        photos: None,
     };
     match notes.create(input).await {
         Ok(_) => Ok(()),

@@ -241,3 +241,13 @@ fn ids_json(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
 
+/// Deletes a media row (its variants go by CASCADE). Refused by the database while a
+/// note still shows it.
+pub async fn delete(db: &Db, tx: &mut Tx, id: i64) -> sqlx::Result<()> {
+    db.count(1);
+    sqlx::query("DELETE FROM media WHERE id = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

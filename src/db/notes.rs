@@ -37,6 +37,7 @@ impl NoteRow {
             deleted_at: self.deleted_at,
             properties: serde_json::from_str(&self.properties).unwrap_or_default(),
             tags: Vec::new(),
+            photos: Vec::new(),
         }
     }
 }
@@ -139,6 +140,17 @@ pub async fn set_deleted(
     sqlx::query("UPDATE notes SET deleted_at = ?, updated_at = ? WHERE id = ?")
         .bind(at.map(to_db))
         .bind(to_db(now))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Marks a note as changed now (e.g. its photos changed).
+pub async fn touch(db: &Db, tx: &mut Tx, id: i64, at: DateTime<Utc>) -> sqlx::Result<()> {
+    db.count(1);
+    sqlx::query("UPDATE notes SET updated_at = ? WHERE id = ?")
+        .bind(to_db(at))
         .bind(id)
         .execute(&mut **tx)
         .await?;

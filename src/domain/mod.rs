@@ -6,6 +6,6 @@ pub mod slug;
 pub mod tag;
 pub mod time;
 
-pub use note::{Note, NoteInput, Status};
+pub use note::{MAX_PHOTOS, Note, NoteInput, Photo, Status};
 pub use slug::Slug;
 pub use tag::Tag;

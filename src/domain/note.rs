@@ -47,6 +47,25 @@ pub struct Note {
     /// Micropub properties as the client sent them (JSON object).
     pub properties: serde_json::Value,
     pub tags: Vec<Tag>,
+    /// Up to four photos, in order.
+    pub photos: Vec<Photo>,
+}
+
+/// Most photos a note can carry.
+pub const MAX_PHOTOS: usize = 4;
+
+/// A photo attached to a note, with its caption (the alt text).
+#[derive(Debug, Clone)]
+pub struct Photo {
+    pub media: crate::media::Media,
+    pub caption: Option<String>,
+}
+
+impl Photo {
+    /// The alt text: the caption, or empty (decorative) when none was given.
+    pub fn alt(&self) -> &str {
+        self.caption.as_deref().unwrap_or("")
+    }
 }
 
 impl Note {
@@ -79,4 +98,7 @@ pub struct NoteInput {
     /// Publication time to record (import, Micropub `published`); default now.
     pub published_at: Option<DateTime<Utc>>,
     pub properties: Option<serde_json::Value>,
+    /// The note's photos as `(media id, caption)`, in order; `None` leaves them as they
+    /// are on update (and means none on create).
+    pub photos: Option<Vec<(i64, Option<String>)>>,
 }

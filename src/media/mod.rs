@@ -23,6 +23,7 @@ use crate::db::media as q;
 
 mod debug_files;
 mod decode;
+mod delete;
 mod detect;
 mod encode;
 mod error;
@@ -39,7 +40,7 @@ mod upload;
 mod tests;
 
 pub use decode::{MAX_PIXELS, MAX_SIDE};
-pub use detect::Kind;
+pub use detect::{Kind, SNIFF_LEN, sniff};
 pub use error::{FailAt, MediaError};
 pub use model::{Format, Media, Variant, VariantName};
 pub use recover::RecoveryReport;
