@@ -30,6 +30,10 @@ pub struct AppState {
     pub site: Arc<Site>,
     pub pages: Arc<ResponseCache>,
     pub feeds: Arc<ResponseCache>,
+    /// Outbound HTTP (IndieAuth, h-card): timeouts, redirect limit, https policy.
+    pub http: reqwest::Client,
+    /// Sign-in: secret, endpoint cache, rate limiter.
+    pub auth: Arc<crate::auth::AuthState>,
 }
 
 impl AppState {
@@ -56,7 +60,12 @@ impl AppState {
             Duration::from_secs(config.feed_cache_seconds),
             config.feed_cache_enabled,
         ));
+        let http = crate::auth::fetch::client(&config.site_url, config.dev_mode)
+            .expect("the outbound HTTP client can be built");
+        let auth = crate::auth::shared(&config);
         AppState {
+            http,
+            auth,
             config: Arc::new(config),
             db,
             notes,
@@ -72,8 +81,12 @@ impl AppState {
 pub fn build_router(state: AppState) -> Router {
     crate::web::router()
         .merge(crate::feeds::router())
+        .merge(crate::auth::router())
         .fallback(crate::web::errors::not_found)
         .method_not_allowed_fallback(crate::web::errors::method_not_allowed)
+        .layer(axum::middleware::from_fn(
+            crate::auth::session::session_layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::web::headers::site_headers,
@@ -98,7 +111,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
-    let app = build_router(state);
+    crate::auth::spawn_startup(&state);
+    let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let res = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;

@@ -13,9 +13,11 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+pub mod auth;
 pub mod media;
 pub mod notes;
 pub mod search;
+pub mod stats;
 pub mod tags;
 
 /// A handle to the database, cheap to clone.

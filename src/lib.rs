@@ -4,6 +4,7 @@
 //! SQLite store. See `docs/ARCHITECTURE.md` for the map of the modules.
 
 pub mod app;
+pub mod auth;
 pub mod backup;
 pub mod cli;
 pub mod config;

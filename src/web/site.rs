@@ -14,7 +14,15 @@ pub struct Author {
     pub photo: Option<String>,
 }
 
-/// Shared site facts; the author may be refreshed at run time (h-card discovery).
+/// A `rel` link advertised on every page (`<link>` and HTTP `Link`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelLink {
+    pub rel: &'static str,
+    pub href: String,
+}
+
+/// Shared site facts; the author may be refreshed at run time (h-card discovery), and
+/// the owner's IndieAuth endpoints are added once discovered.
 #[derive(Debug)]
 pub struct Site {
     pub name: String,
@@ -23,7 +31,11 @@ pub struct Site {
     pub admin_me: Option<String>,
     pub dev_mode: bool,
     author: RwLock<Author>,
-    link: Option<HeaderValue>,
+    /// Links from configuration (micropub, me).
+    base_links: Vec<String>,
+    /// The owner's discovered endpoints.
+    discovered: RwLock<Vec<RelLink>>,
+    link: RwLock<Option<HeaderValue>>,
 }
 
 impl Site {
@@ -38,7 +50,9 @@ impl Site {
             links.push(format!("<{me}>; rel=\"me\""));
         }
         Site {
-            link: HeaderValue::from_str(&links.join(", ")).ok(),
+            link: RwLock::new(HeaderValue::from_str(&links.join(", ")).ok()),
+            base_links: links,
+            discovered: RwLock::new(Vec::new()),
             name: c.site_name.clone(),
             url: c.site_url.clone(),
             description: c.site_description.clone(),
@@ -68,9 +82,40 @@ impl Site {
         }
     }
 
-    /// The HTTP `Link` header advertising Micropub and the owner's identity.
+    /// The HTTP `Link` header advertising Micropub, the owner's identity and the
+    /// owner's discovered IndieAuth endpoints.
     pub fn link_header(&self) -> Option<HeaderValue> {
-        self.link.clone()
+        match self.link.read() {
+            Ok(l) => l.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The owner's discovered endpoints, for `<link>` elements.
+    pub fn discovered(&self) -> Vec<RelLink> {
+        match self.discovered.read() {
+            Ok(d) => d.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Records the owner's discovered endpoints; returns whether they changed (then
+    /// cached pages must re-render).
+    pub fn set_discovered(&self, links: Vec<RelLink>) -> bool {
+        let mut all = self.base_links.clone();
+        all.extend(
+            links
+                .iter()
+                .map(|l| format!("<{}>; rel=\"{}\"", l.href, l.rel)),
+        );
+        let header = HeaderValue::from_str(&all.join(", ")).ok();
+        let mut d = self.discovered.write().unwrap_or_else(|p| p.into_inner());
+        if *d == links {
+            return false;
+        }
+        *d = links;
+        *self.link.write().unwrap_or_else(|p| p.into_inner()) = header;
+        true
     }
 
     /// An absolute URL on this site.

@@ -5,7 +5,7 @@ use askama::Template;
 use crate::domain::Note;
 use crate::domain::tag::tag_path;
 use crate::notes::note_html;
-use crate::web::site::{Author, Site};
+use crate::web::site::{Author, RelLink, Site};
 
 /// Fields of the shared layout (`base.html`).
 pub struct Layout {
@@ -17,6 +17,8 @@ pub struct Layout {
     pub canonical: Option<String>,
     /// The search box's current text.
     pub query: String,
+    /// The owner's discovered IndieAuth endpoints, advertised as `<link>`s.
+    pub auth_links: Vec<RelLink>,
 }
 
 impl Layout {
@@ -29,6 +31,7 @@ impl Layout {
             admin_me: site.admin_me.clone(),
             canonical: None,
             query: String::new(),
+            auth_links: site.discovered(),
         }
     }
 

@@ -1,0 +1,6 @@
+//! IndieAuth sign-in against a fake provider on 127.0.0.1, sessions, CSRF, rate limits.
+
+mod browser;
+mod provider;
+mod sessions;
+mod signin;
