@@ -34,6 +34,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Sign-in: secret, endpoint cache, rate limiter.
     pub auth: Arc<crate::auth::AuthState>,
+    /// The photo pipeline and store.
+    pub media: crate::media::MediaStore,
 }
 
 impl AppState {
@@ -63,7 +65,9 @@ impl AppState {
         let http = crate::auth::fetch::client(&config.site_url, config.dev_mode)
             .expect("the outbound HTTP client can be built");
         let auth = crate::auth::shared(&config);
+        let media = crate::media::MediaStore::new(db.clone(), &config);
         AppState {
+            media,
             http,
             auth,
             config: Arc::new(config),
@@ -82,6 +86,10 @@ pub fn build_router(state: AppState) -> Router {
     crate::web::router()
         .merge(crate::feeds::router())
         .merge(crate::auth::router())
+        .merge(crate::media::serve::router())
+        .merge(crate::web::admin::router(
+            usize::try_from(state.config.max_content_length).unwrap_or(usize::MAX),
+        ))
         .fallback(crate::web::errors::not_found)
         .method_not_allowed_fallback(crate::web::errors::method_not_allowed)
         .layer(axum::middleware::from_fn(

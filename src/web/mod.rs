@@ -5,6 +5,7 @@ use axum::routing::get;
 
 use crate::app::AppState;
 
+pub mod admin;
 pub mod assets;
 pub mod cache;
 pub mod errors;

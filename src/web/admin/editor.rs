@@ -1,0 +1,262 @@
+//! New note, edit note, and preview: one form, rendered again with the typed values
+//! and the reason whenever a submission is refused.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use super::form::{self, EditorForm, Refused};
+use super::list::{live_note, note_by_id};
+use super::{AdminLayout, flash_for};
+use crate::app::AppState;
+use crate::auth::session::AdminSession;
+use crate::domain::markdown::{render, split_title};
+use crate::domain::{MAX_PHOTOS, Note, NoteInput, Status, Tag};
+use crate::error::{AppError, Result};
+use crate::media::{Media, VariantName};
+
+/// The square thumbnail of a photo (the stored image when it is too small to have one).
+fn thumb_url(m: &Media) -> String {
+    m.variant(VariantName::Thumb).map(|v| v.url_path()).unwrap_or_else(|| m.url_path())
+}
+
+/// The text fields as shown in the form.
+pub struct FormView {
+    pub content: String,
+    pub slug: String,
+    pub tags: String,
+    pub status: String,
+}
+
+/// An attached photo in the edit form.
+pub struct PhotoView {
+    pub media_id: i64,
+    pub thumb: String,
+    pub caption: String,
+}
+
+/// The rendered preview.
+pub struct PreviewView {
+    pub title: Option<String>,
+    pub html: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/editor.html")]
+struct EditorPage {
+    a: AdminLayout,
+    action: String,
+    editing: bool,
+    note_id: i64,
+    f: FormView,
+    photos: Vec<PhotoView>,
+    free_slots: usize,
+    slots: Vec<usize>,
+    has_error: bool,
+    preview: Option<PreviewView>,
+}
+
+fn view_of(note: &Note) -> FormView {
+    FormView {
+        content: note.content.clone(),
+        slug: note.slug.to_string(),
+        tags: note.tags.iter().map(|t| t.display.as_str()).collect::<Vec<_>>().join(", "),
+        status: note.status.as_str().to_string(),
+    }
+}
+
+fn view_of_form(f: &EditorForm, note: Option<&Note>) -> FormView {
+    FormView {
+        content: f.content.clone(),
+        slug: note.map(|n| n.slug.to_string()).unwrap_or_else(|| f.slug.clone()),
+        tags: f.tags.clone(),
+        status: if f.status == "draft" { "draft".into() } else { "published".into() },
+    }
+}
+
+fn photos_of(note: Option<&Note>, f: Option<&EditorForm>) -> Vec<PhotoView> {
+    note.map(|n| {
+        n.photos
+            .iter()
+            .map(|p| PhotoView {
+                media_id: p.media.id,
+                thumb: thumb_url(&p.media),
+                caption: f
+                    .and_then(|f| f.captions.get(&p.media.id).cloned())
+                    .unwrap_or_else(|| p.caption.clone().unwrap_or_default()),
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+struct Page<'a> {
+    title: &'a str,
+    note: Option<&'a Note>,
+    f: FormView,
+    form: Option<&'a EditorForm>,
+    error: Option<String>,
+    preview: Option<PreviewView>,
+    flash: Option<String>,
+}
+
+fn render_page(s: &AppState, session: &AdminSession, p: Page<'_>, status: StatusCode) -> Result<Response> {
+    let mut a = AdminLayout::new(&s.site, session, p.title);
+    a.error = p.error;
+    a.flash = p.flash;
+    let photos = photos_of(p.note, p.form);
+    let free = MAX_PHOTOS.saturating_sub(photos.len());
+    let tpl = EditorPage {
+        a,
+        action: p.note.map(|n| format!("/admin/edit/{}", n.id)).unwrap_or_else(|| "/admin/new".into()),
+        editing: p.note.is_some(),
+        note_id: p.note.map(|n| n.id).unwrap_or(0),
+        f: p.f,
+        photos,
+        free_slots: free,
+        slots: (0..free).collect(),
+        has_error: status != StatusCode::OK,
+        preview: p.preview,
+    };
+    Ok((status, Html(tpl.render()?)).into_response())
+}
+
+/// `GET /admin/new`.
+pub async fn new_form(State(s): State<AppState>, session: AdminSession) -> Result<Response> {
+    let f = FormView { content: String::new(), slug: String::new(), tags: String::new(), status: "published".into() };
+    let page = Page { title: "New note", note: None, f, form: None, error: None, preview: None, flash: None };
+    render_page(&s, &session, page, StatusCode::OK)
+}
+
+/// `GET /admin/edit/{id}`.
+pub async fn edit_form(
+    State(s): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
+    let note = live_note(&s, &id).await?;
+    let done = q.as_deref().and_then(|q| q.strip_prefix("done="));
+    let page = Page { title: "Edit note", note: Some(&note), f: view_of(&note), form: None, error: None, preview: None, flash: flash_for(done) };
+    render_page(&s, &session, page, StatusCode::OK)
+}
+
+/// A refusal: CSRF failures are a plain 403 page; anything else shows the form again.
+fn refused(s: &AppState, session: &AdminSession, r: Refused, note: Option<&Note>, title: &str) -> Result<Response> {
+    if matches!(r.error, AppError::Forbidden(_)) {
+        return Err(r.error);
+    }
+    let status = r.error.status();
+    let page = Page { title, note, f: view_of_form(&r.form, note), form: Some(&r.form), error: Some(r.error.to_string()), preview: None, flash: None };
+    render_page(s, session, page, status)
+}
+
+/// `POST /admin/new`.
+pub async fn create(State(s): State<AppState>, session: AdminSession, mp: Multipart) -> Result<Response> {
+    let mut f = match form::read(mp, &session, &s.media, true, false).await {
+        Ok(f) => f,
+        Err(r) => return refused(&s, &session, r, None, "New note"),
+    };
+    let status = Status::parse(&f.status).unwrap_or(Status::Published);
+    let input = NoteInput {
+        content: f.content.clone(),
+        slug: Some(f.slug.clone()).filter(|s| !s.trim().is_empty()),
+        tags: Tag::parse_list(&f.tags).unwrap_or_default(),
+        status: Some(status),
+        photos: Some(f.uploaded.iter().map(|(m, c)| (m.id, c.clone())).collect()),
+        ..Default::default()
+    };
+    match s.notes.create(input).await {
+        Ok(note) => {
+            tracing::info!(note.slug = %note.slug, photos = note.photos.len(), "note written in the admin");
+            let done = if status == Status::Draft { "draft" } else { "created" };
+            Ok(Redirect::to(&format!("/admin/?done={done}")).into_response())
+        }
+        Err(e) => {
+            form::discard(&s.media, &mut f).await;
+            refused(&s, &session, Refused { form: f, error: e.into() }, None, "New note")
+        }
+    }
+}
+
+/// `POST /admin/edit/{id}`: content, tags, status and photos (add, remove, re-order,
+/// re-caption); the slug never changes.
+pub async fn save(State(s): State<AppState>, session: AdminSession, Path(id): Path<String>, mp: Multipart) -> Result<Response> {
+    let note = live_note(&s, &id).await?;
+    let mut f = match form::read(mp, &session, &s.media, true, true).await {
+        Ok(f) => f,
+        Err(r) => return refused(&s, &session, r, Some(&note), "Edit note"),
+    };
+    let photos = match arrange_photos(&note, &f) {
+        Ok(p) => p,
+        Err(msg) => {
+            form::discard(&s.media, &mut f).await;
+            return refused(&s, &session, Refused { form: f, error: AppError::BadRequest(msg) }, Some(&note), "Edit note");
+        }
+    };
+    // An explicit name (e.g. from Micropub) survives an edit; a heading-derived one follows the text.
+    let explicit = note.title.clone().filter(|t| split_title(&note.content).title.as_ref() != Some(t));
+    let input = NoteInput {
+        content: f.content.clone(),
+        name: explicit,
+        tags: Tag::parse_list(&f.tags).unwrap_or_default(),
+        status: Status::parse(&f.status),
+        photos: Some(photos),
+        ..Default::default()
+    };
+    match s.notes.update(note.id, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/edit/{}?done=saved", note.id)).into_response()),
+        Err(e) => {
+            form::discard(&s.media, &mut f).await;
+            refused(&s, &session, Refused { form: f, error: e.into() }, Some(&note), "Edit note")
+        }
+    }
+}
+
+/// The note's photos after the edit: kept ones by their position field (ties keep the
+/// old order), then the new uploads.
+fn arrange_photos(note: &Note, f: &EditorForm) -> std::result::Result<Vec<(i64, Option<String>)>, String> {
+    let mut kept: Vec<(i64, usize, i64, Option<String>)> = note
+        .photos
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !f.remove.contains(&p.media.id))
+        .map(|(i, p)| {
+            let caption = f.captions.get(&p.media.id).cloned().or_else(|| p.caption.clone());
+            (f.order.get(&p.media.id).copied().unwrap_or(i as i64 + 1), i, p.media.id, caption)
+        })
+        .collect();
+    kept.sort_by_key(|(pos, i, _, _)| (*pos, *i));
+    let mut out: Vec<(i64, Option<String>)> = kept.into_iter().map(|(_, _, id, c)| (id, c)).collect();
+    out.extend(f.uploaded.iter().map(|(m, c)| (m.id, c.clone())));
+    if out.len() > MAX_PHOTOS {
+        return Err(format!("A note can have at most {MAX_PHOTOS} photos: remove one before adding another."));
+    }
+    Ok(out)
+}
+
+/// `POST /admin/preview`: renders the text as it will look, keeps every value, stores
+/// nothing (chosen files are not uploaded by a preview).
+pub async fn preview(State(s): State<AppState>, session: AdminSession, mp: Multipart) -> Result<Response> {
+    let f = match form::read(mp, &session, &s.media, false, false).await {
+        Ok(f) => f,
+        Err(r) => {
+            if matches!(r.error, AppError::Forbidden(_)) {
+                return Err(r.error);
+            }
+            r.form
+        }
+    };
+    let note = match f.note_id {
+        Some(id) => Some(note_by_id(&s, &id.to_string()).await?),
+        None => None,
+    };
+    let split = split_title(&f.content);
+    let base = url::Url::parse(&s.site.abs("/")).map_err(|e| AppError::Internal(e.into()))?;
+    let preview = PreviewView { title: split.title.clone(), html: render(if split.title.is_some() { split.body } else { &f.content }, &base) };
+    let title = if note.is_some() { "Edit note" } else { "New note" };
+    let error = form::check_text(&f, note.is_some()).err();
+    let page = Page { title, note: note.as_ref(), f: view_of_form(&f, note.as_ref()), form: Some(&f), error, preview: Some(preview), flash: None };
+    render_page(&s, &session, page, StatusCode::OK)
+}

@@ -1,0 +1,208 @@
+//! Reading the editor's multipart form: text fields first (the browser sends them in
+//! page order, before the files), then photos streamed into the media store. Nothing
+//! is kept when the form is refused: photos stored by this request are removed again.
+
+use std::collections::HashMap;
+
+use axum::extract::Multipart;
+use axum::extract::multipart::Field;
+use bytes::Bytes;
+use futures_util::{StreamExt, stream};
+
+use crate::auth::session::AdminSession;
+use crate::domain::{Slug, Status, Tag};
+use crate::error::AppError;
+use crate::media::{Media, MediaStore};
+
+/// Longest text field accepted (the note itself is at most 100 kB).
+const MAX_TEXT: usize = 200_000;
+
+/// What the editor form carried.
+#[derive(Debug, Default, Clone)]
+pub struct EditorForm {
+    pub content: String,
+    pub slug: String,
+    pub tags: String,
+    pub status: String,
+    /// The note being edited (sent by the edit form so a preview can return to it).
+    pub note_id: Option<i64>,
+    /// Existing photos: media id → caption / position / removal.
+    pub captions: HashMap<i64, String>,
+    pub order: HashMap<i64, i64>,
+    pub remove: Vec<i64>,
+    /// New photos stored by this request, with their captions, in form order.
+    pub uploaded: Vec<(Media, Option<String>)>,
+    new_captions: HashMap<usize, String>,
+    uploaded_slots: Vec<usize>,
+}
+
+/// Why a form was refused; `form` keeps what was typed so the page can show it again.
+pub struct Refused {
+    pub form: EditorForm,
+    pub error: AppError,
+}
+
+/// Checks the text fields the way the note service will, before any photo is stored.
+pub fn check_text(f: &EditorForm, editing: bool) -> Result<(), String> {
+    if f.content.trim().is_empty() {
+        return Err("A note needs some content.".into());
+    }
+    if !editing && !f.slug.trim().is_empty() {
+        Slug::custom(&f.slug).map_err(|e| format!("Slug refused: {e}."))?;
+    }
+    Tag::parse_list(&f.tags).map_err(|e| format!("Tag refused: {e}."))?;
+    if Status::parse(&f.status).is_none() {
+        return Err("Choose Published or Draft.".into());
+    }
+    Ok(())
+}
+
+/// Reads the whole form. The CSRF token must come first; photos are stored only when
+/// `store_photos` is set and the text fields are valid.
+pub async fn read(
+    mut mp: Multipart,
+    session: &AdminSession,
+    media: &MediaStore,
+    store_photos: bool,
+    editing: bool,
+) -> Result<EditorForm, Refused> {
+    let mut f = EditorForm { status: "published".into(), ..Default::default() };
+    let mut csrf_ok = false;
+    let mut text_checked: Option<Result<(), String>> = None;
+    let mut failure: Option<AppError> = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                failure.get_or_insert(AppError::BadRequest(format!("The form could not be read: {}", e.body_text())));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if !csrf_ok {
+            if name != "csrf_token" {
+                return Err(Refused { form: f, error: AppError::Forbidden("The form has expired: reload the page and try again.".into()) });
+            }
+            let token = text(field).await.ok();
+            if let Err(e) = session.verify_csrf(token.as_deref()) {
+                return Err(Refused { form: f, error: e });
+            }
+            csrf_ok = true;
+            continue;
+        }
+        if let Some(slot) = name.strip_prefix("photo").and_then(|n| n.parse::<usize>().ok()) {
+            let ok = text_checked.get_or_insert_with(|| check_text(&f, editing)).is_ok();
+            if !(store_photos && ok && failure.is_none()) {
+                drain(field).await;
+                continue;
+            }
+            match store_photo(field, media).await {
+                Ok(Some(m)) => {
+                    f.uploaded.push((m, None));
+                    f.uploaded_slots.push(slot);
+                }
+                Ok(None) => {}
+                Err(e) => failure = Some(e),
+            }
+            continue;
+        }
+        let value = match text(field).await {
+            Ok(v) => v,
+            Err(e) => {
+                failure.get_or_insert(e);
+                continue;
+            }
+        };
+        match name.as_str() {
+            "content" => f.content = value,
+            "slug" => f.slug = value,
+            "tags" => f.tags = value,
+            "status" => f.status = value,
+            "note_id" => f.note_id = value.trim().parse().ok().filter(|id| *id > 0),
+            _ => {
+                if let Some(id) = name.strip_prefix("caption_").and_then(|n| n.parse().ok()) {
+                    f.captions.insert(id, value);
+                } else if let Some(id) = name.strip_prefix("order_").and_then(|n| n.parse().ok()) {
+                    f.order.insert(id, value.trim().parse().unwrap_or(i64::MAX));
+                } else if let Some(id) = name.strip_prefix("remove_").and_then(|n| n.parse().ok()) {
+                    f.remove.push(id);
+                } else if let Some(slot) = name.strip_prefix("new_caption").and_then(|n| n.parse().ok()) {
+                    f.new_captions.insert(slot, value);
+                }
+            }
+        }
+    }
+    // Captions follow their file field; pair them up now.
+    let slots = std::mem::take(&mut f.uploaded_slots);
+    for (i, slot) in slots.iter().enumerate() {
+        if let Some(c) = f.new_captions.get(slot) {
+            f.uploaded[i].1 = Some(c.clone()).filter(|c| !c.trim().is_empty());
+        }
+    }
+    if let Some(error) = failure {
+        discard(media, &mut f).await;
+        return Err(Refused { form: f, error });
+    }
+    if let Some(Err(msg)) = text_checked.or_else(|| Some(check_text(&f, editing))) {
+        discard(media, &mut f).await;
+        return Err(Refused { form: f, error: AppError::BadRequest(msg) });
+    }
+    Ok(f)
+}
+
+/// Removes the photos this request stored (the form was refused or the save failed).
+pub async fn discard(media: &MediaStore, f: &mut EditorForm) {
+    for (m, _) in f.uploaded.drain(..) {
+        if let Err(e) = media.delete(m.id).await {
+            tracing::warn!(media.id = m.id, error = %e, "could not remove a photo of a refused form");
+        }
+    }
+}
+
+async fn text(field: Field<'_>) -> Result<String, AppError> {
+    let mut out = Vec::new();
+    let mut field = field;
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("The form could not be read: {}", e.body_text())))?
+    {
+        if out.len() + chunk.len() > MAX_TEXT {
+            return Err(AppError::PayloadTooLarge("a text field is longer than 200 kB".into()));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    String::from_utf8(out).map_err(|_| AppError::BadRequest("The form contains text that is not UTF-8.".into()))
+}
+
+async fn drain(mut field: Field<'_>) {
+    while let Ok(Some(_)) = field.chunk().await {}
+}
+
+/// Streams one file field into the media store. An empty file input (no file chosen)
+/// is `Ok(None)`.
+async fn store_photo(mut field: Field<'_>, media: &MediaStore) -> Result<Option<Media>, AppError> {
+    let file_name = field.file_name().map(str::to_string);
+    let first = field
+        .chunk()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {}", e.body_text())))?;
+    let Some(first) = first.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let rest = stream::unfold(field, |mut field| async move {
+        match field.chunk().await {
+            Ok(Some(c)) => Some((Ok::<Bytes, String>(c), field)),
+            Ok(None) => None,
+            Err(e) => Some((Err(e.body_text()), field)),
+        }
+    });
+    let chunks = stream::iter([Ok::<Bytes, String>(first)]).chain(rest);
+    let label = file_name.clone().unwrap_or_else(|| "the photo".into());
+    media
+        .save(Box::pin(chunks), file_name.as_deref())
+        .await
+        .map(Some)
+        .map_err(|e| AppError::BadRequest(format!("{label} was refused: {e}")))
+}
