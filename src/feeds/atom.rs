@@ -45,6 +45,16 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
             "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
             esc(&item.url)
         );
+        for p in &item.photos {
+            let title = p.caption.as_deref().map(|c| format!(" title=\"{}\"", esc(c))).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "<link rel=\"enclosure\" type=\"{}\" length=\"{}\" href=\"{}\"{title}/>",
+                esc(&p.full.mime),
+                p.full.bytes,
+                esc(&p.full.url)
+            );
+        }
         let _ = writeln!(o, "<published>{}</published>", rfc3339(item.published));
         let _ = writeln!(o, "<updated>{}</updated>", rfc3339(item.updated));
         let _ = writeln!(o, "<content type=\"html\">{}</content>", esc(&item.html));

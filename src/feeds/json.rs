@@ -30,6 +30,24 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
                 let tags: Vec<&str> = i.tags.iter().map(|(_, d, _)| d.as_str()).collect();
                 item.insert("tags".into(), json!(tags));
             }
+            if !i.photos.is_empty() {
+                let attachments: Vec<Value> = i
+                    .photos
+                    .iter()
+                    .map(|p| {
+                        let mut a = Map::new();
+                        a.insert("url".into(), json!(p.full.url));
+                        a.insert("mime_type".into(), json!(p.full.mime));
+                        a.insert("size_in_bytes".into(), json!(p.full.bytes));
+                        if let Some(c) = &p.caption {
+                            a.insert("title".into(), json!(c));
+                        }
+                        Value::Object(a)
+                    })
+                    .collect();
+                item.insert("image".into(), json!(i.photos[0].full.url));
+                item.insert("attachments".into(), Value::Array(attachments));
+            }
             item.insert("_starpunk".into(), Value::Object(ext));
             Value::Object(item)
         })

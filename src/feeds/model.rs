@@ -2,11 +2,60 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::Note;
+use crate::domain::{Note, Photo};
+use crate::media::VariantName;
 use crate::domain::markdown::{excerpt, html_to_text, word_count};
 use crate::domain::tag::tag_path;
 use crate::notes::note_html;
 use crate::web::site::{Author, Site};
+
+/// One file of a photo (the stored image or a variant), with an absolute URL.
+pub struct PhotoFile {
+    pub url: String,
+    pub mime: String,
+    pub bytes: u64,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A photo of an item: the stored image, its resized variants and the thumbnail.
+pub struct FeedPhoto {
+    pub full: PhotoFile,
+    /// Resized variants, narrowest first (the square thumbnail excluded).
+    pub variants: Vec<PhotoFile>,
+    pub thumb: Option<PhotoFile>,
+    pub caption: Option<String>,
+}
+
+impl FeedPhoto {
+    fn of(p: &Photo, site: &Site) -> Self {
+        let m = &p.media;
+        let file = |path: String, mime: &str, bytes: u64, width: u32, height: u32| PhotoFile {
+            url: site.abs(&path),
+            mime: mime.to_string(),
+            bytes,
+            width,
+            height,
+        };
+        let variants = m
+            .variants
+            .iter()
+            .filter(|v| v.name != VariantName::Thumb)
+            .map(|v| file(v.url_path(), &v.mime, v.bytes, v.width, v.height))
+            .collect();
+        FeedPhoto {
+            full: file(m.url_path(), &m.mime, m.bytes, m.width, m.height),
+            variants,
+            thumb: m.variant(VariantName::Thumb).map(|v| file(v.url_path(), &v.mime, v.bytes, v.width, v.height)),
+            caption: p.caption.clone(),
+        }
+    }
+
+    /// Every file, largest (the stored image) last.
+    pub fn files(&self) -> impl Iterator<Item = &PhotoFile> {
+        self.variants.iter().chain(std::iter::once(&self.full))
+    }
+}
 
 /// One feed item, with every URL absolute.
 pub struct Item {
@@ -21,6 +70,7 @@ pub struct Item {
     /// `(normalised name, display form, archive URL)`.
     pub tags: Vec<(String, String, String)>,
     pub word_count: usize,
+    pub photos: Vec<FeedPhoto>,
 }
 
 /// A feed: site facts plus items, newest first.
@@ -39,8 +89,11 @@ impl Feed {
         let items: Vec<Item> = notes
             .iter()
             .map(|n| {
-                let html = note_html(n, &site.url);
-                let text = html_to_text(&html);
+                let body = note_html(n, &site.url);
+                let text = html_to_text(&body);
+                let photos: Vec<FeedPhoto> = n.photos.iter().map(|p| FeedPhoto::of(p, site)).collect();
+                // Readers that ignore enclosures still show the photos, above the text as on the page.
+                let html = format!("{}{body}", photos_html(&photos));
                 let published = n.date();
                 Item {
                     title: n.title.clone(),
@@ -51,7 +104,8 @@ impl Feed {
                     },
                     url: site.abs(&n.path()),
                     path: n.path(),
-                    word_count: word_count(&html),
+                    word_count: word_count(&body),
+                    photos,
                     html,
                     published,
                     updated: n.updated_at.max(published),
@@ -93,4 +147,20 @@ impl Feed {
             self.description.clone()
         }
     }
+}
+
+/// `<img>` elements for photos inside feed content (escaped attribute values).
+fn photos_html(photos: &[FeedPhoto]) -> String {
+    let mut out = String::new();
+    for p in photos {
+        let src = p.variants.iter().rev().find(|v| v.width <= 1280).unwrap_or(&p.full);
+        out.push_str(&format!(
+            "<p><img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"></p>",
+            super::xml::esc(&src.url),
+            super::xml::esc(p.caption.as_deref().unwrap_or("")),
+            src.width,
+            src.height
+        ));
+    }
+    out
 }

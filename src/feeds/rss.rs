@@ -11,7 +11,7 @@ use crate::domain::time::rfc822;
 pub fn write(feed: &Feed, self_url: &str) -> String {
     let mut o = String::with_capacity(4096 + feed.items.len() * 2048);
     o.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    o.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
+    o.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:media=\"http://search.yahoo.com/mrss/\">\n<channel>\n");
     let _ = writeln!(o, "<title>{}</title>", esc(&feed.title));
     let _ = writeln!(o, "<link>{}/</link>", esc(&feed.site_url));
     let _ = writeln!(
@@ -38,6 +38,38 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
         let _ = writeln!(o, "<description>{}</description>", esc(&item.html));
         for (_, display, _) in &item.tags {
             let _ = writeln!(o, "<category>{}</category>", esc(display));
+        }
+        // RSS allows one enclosure: the first photo. Media RSS carries all of them.
+        if let Some(p) = item.photos.first() {
+            let _ = writeln!(
+                o,
+                "<enclosure url=\"{}\" length=\"{}\" type=\"{}\"/>",
+                esc(&p.full.url),
+                p.full.bytes,
+                esc(&p.full.mime)
+            );
+        }
+        for p in &item.photos {
+            o.push_str("<media:group>\n");
+            for f in p.files() {
+                let default = if std::ptr::eq(f, &p.full) { " isDefault=\"true\"" } else { "" };
+                let _ = writeln!(
+                    o,
+                    "<media:content url=\"{}\" type=\"{}\" medium=\"image\" fileSize=\"{}\" width=\"{}\" height=\"{}\"{default}/>",
+                    esc(&f.url),
+                    esc(&f.mime),
+                    f.bytes,
+                    f.width,
+                    f.height
+                );
+            }
+            if let Some(t) = &p.thumb {
+                let _ = writeln!(o, "<media:thumbnail url=\"{}\" width=\"{}\" height=\"{}\"/>", esc(&t.url), t.width, t.height);
+            }
+            if let Some(c) = &p.caption {
+                let _ = writeln!(o, "<media:title type=\"plain\">{}</media:title>", esc(c));
+            }
+            o.push_str("</media:group>\n");
         }
         o.push_str("</item>\n");
     }

@@ -49,11 +49,7 @@ pub async fn home(
             let tpl = HomePage {
                 l,
                 author: s.site.author(),
-                entries: page
-                    .notes
-                    .iter()
-                    .map(|n| EntryView::from_note(n, &s.site))
-                    .collect(),
+                entries: entry_views(&page, &s),
                 newer,
                 older,
             };
@@ -61,6 +57,15 @@ pub async fn home(
         })
         .await?;
     Ok(cached.respond(&headers))
+}
+
+/// Views of a listing's notes: only the first note's first photo is above the fold.
+fn entry_views(page: &Page, s: &AppState) -> Vec<EntryView> {
+    page.notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| EntryView::with_fold(n, &s.site, usize::from(i == 0)))
+        .collect()
 }
 
 /// `GET /note/{slug}`: the note, 410 when deleted, 404 for drafts and unknown slugs.
@@ -82,7 +87,7 @@ pub async fn note(
             if !note.is_public() {
                 return Err(missing());
             }
-            let e = EntryView::from_note(&note, &s.site);
+            let e = EntryView::with_fold(&note, &s.site, 1);
             let title = note.title.clone().unwrap_or_else(|| {
                 crate::domain::markdown::excerpt(
                     &crate::domain::markdown::html_to_text(&e.html),
@@ -142,11 +147,7 @@ pub async fn tag(
                 author: s.site.author(),
                 tag_url: s.site.abs(&base),
                 tag_display: display,
-                entries: page
-                    .notes
-                    .iter()
-                    .map(|n| EntryView::from_note(n, &s.site))
-                    .collect(),
+                entries: entry_views(&page, &s),
                 newer,
                 older,
             };
