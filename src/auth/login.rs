@@ -1,9 +1,10 @@
 //! Starting a sign-in (`/auth/login`), signing out, and the `DEV_MODE` shortcut.
 
 use askama::Template;
-use axum::extract::{RawForm, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use bytes::Bytes;
 use url::Url;
 
 use crate::app::AppState;
@@ -60,7 +61,7 @@ pub async fn start(
     State(s): State<AppState>,
     addr: ClientAddr,
     headers: HeaderMap,
-    RawForm(form): RawForm,
+    form: Bytes,
 ) -> Response {
     if let Err(wait) = s.auth.limiter.check(&addr.0) {
         return AuthFailure::RateLimited(wait).respond(&s);
@@ -94,17 +95,17 @@ pub(crate) struct Start<'a> {
     pub response_type: &'static str,
 }
 
-/// Stores a new state + verifier and answers with the 303 to the provider, setting the
-/// browser cookie when the browser has none yet.
+/// Stores a new state + verifier and answers with the 303 to the provider. The browser
+/// cookie is kept when present (so sign-ins started in two tabs both work) and always
+/// re-sent, so it cannot run out while a sign-in is under way.
 pub(crate) async fn redirect_to_provider(
     s: &AppState,
     headers: &HeaderMap,
     r: Start<'_>,
 ) -> sqlx::Result<Response> {
-    let existing = cookie::read(headers, cookie::BROWSER)
+    let browser = cookie::read(headers, cookie::BROWSER)
         .filter(|b| is_token_shaped(b))
-        .map(str::to_string);
-    let browser = existing.clone().unwrap_or_else(random_token);
+        .map_or_else(random_token, str::to_string);
     let state = random_token();
     let verifier = random_token();
     let at = now();
@@ -142,16 +143,14 @@ pub(crate) async fn redirect_to_provider(
                 .unwrap_or_default(),
         );
     let mut res = see_other(target.as_str());
-    if existing.is_none() {
-        let c = cookie::set(
-            cookie::BROWSER,
-            &browser,
-            "/auth",
-            BROWSER_COOKIE_LIFETIME,
-            s.config.is_https(),
-        );
-        res.headers_mut().append(header::SET_COOKIE, c);
-    }
+    let c = cookie::set(
+        cookie::BROWSER,
+        &browser,
+        "/auth",
+        BROWSER_COOKIE_LIFETIME,
+        s.config.is_https(),
+    );
+    res.headers_mut().append(header::SET_COOKIE, c);
     Ok(res)
 }
 
@@ -159,7 +158,7 @@ pub(crate) async fn redirect_to_provider(
 pub async fn logout(
     State(s): State<AppState>,
     signed_in: Option<AdminSession>,
-    RawForm(form): RawForm,
+    form: Bytes,
 ) -> Result<Response> {
     let mut res = see_other("/");
     let clear = match signed_in {

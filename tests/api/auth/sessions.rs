@@ -193,3 +193,18 @@ async fn author_h_card_is_fetched_cached_and_shown() {
     starpunk::auth::author::refresh(&app.state, true).await;
     assert_eq!(app.state.site.author().name, "Ada Owner");
 }
+
+#[tokio::test]
+async fn cookies_are_secure_on_https() {
+    let app = TestApp::with(&[
+        ("SITE_URL", "https://blog.example.test"),
+        ("DEV_MODE", "true"),
+    ])
+    .await;
+    let res = app.get("/auth/dev-login").await;
+    let cookie = res.header("set-cookie");
+    assert!(
+        cookie.starts_with("starpunk_session=") && cookie.ends_with("; Secure"),
+        "{cookie}"
+    );
+}

@@ -320,3 +320,15 @@ async fn sign_in_not_configured() {
         );
     }
 }
+
+#[tokio::test]
+async fn two_sign_ins_started_in_one_browser_both_stay_valid() {
+    let p = Provider::start(Advert::LinkHeader).await;
+    let app = app_for(&p).await;
+    let mut b = Browser::new(&app);
+    let first = b.start().await;
+    let second = b.start().await;
+    assert_ne!(first.header("location"), second.header("location"));
+    let callback = b.approve(first.header("location")).await;
+    assert_signed_in(&b.get(&callback).await);
+}
