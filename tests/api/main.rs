@@ -2,10 +2,12 @@
 
 mod helpers;
 
+mod admin;
 mod auth;
 mod cli;
 mod errors;
 mod feeds;
 mod pages;
+mod photos;
 mod queries;
 mod search;
