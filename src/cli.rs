@@ -20,7 +20,12 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve the site (the default when no subcommand is given).
-    Serve,
+    Serve {
+        /// Compare the whole media folder with the database at start-up (otherwise only
+        /// done when an interrupted upload was found).
+        #[arg(long)]
+        scan_media: bool,
+    },
     /// Validate the configuration and exit non-zero when it is wrong.
     CheckConfig,
     /// Import Markdown files (with optional YAML front matter) found recursively in DIR.
@@ -42,8 +47,8 @@ pub async fn run(cli: Cli) -> ExitCode {
     for w in &config.warnings {
         tracing::warn!("{w}");
     }
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config).await,
+    let result = match cli.command.unwrap_or(Command::Serve { scan_media: false }) {
+        Command::Serve { scan_media } => serve(config, scan_media).await,
         Command::CheckConfig => {
             println!(
                 "configuration ok: {} serving {} from {}",
@@ -75,7 +80,7 @@ fn init_tracing(level: &str) {
         .try_init();
 }
 
-async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+async fn serve(config: Config, scan_media: bool) -> anyhow::Result<ExitCode> {
     if config.admin_me.is_none() {
         tracing::warn!("ADMIN_ME is not set: sign-in and Micropub are off until it is");
     }
@@ -86,6 +91,15 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     }
     let addr = format!("{}:{}", config.host, config.port);
     let state = AppState::new(config).await?;
+    // Interrupted uploads are cleaned before the first request can see the media folder.
+    let report = state.media.startup(scan_media).await?;
+    tracing::info!(
+        staging_removed = report.staging_removed.len(),
+        scanned = report.scanned,
+        missing = report.missing.len(),
+        orphans = report.orphans.len(),
+        "media checked"
+    );
     let listener = TcpListener::bind(&addr).await?;
     tracing::info!(address = %addr, site = %state.config.site_url, "serving");
     app::serve(listener, state, shutdown_signal()).await?;

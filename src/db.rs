@@ -50,7 +50,10 @@ impl Db {
             .connect_with(opts)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Db { pool, queries: Arc::new(AtomicU64::new(0)) })
+        Ok(Db {
+            pool,
+            queries: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     /// The pool, for modules that add tables of their own (through functions in `db/`).

@@ -298,7 +298,10 @@ impl Notes {
                     .into_iter()
                     .map(|p| {
                         let v = variants.remove(&p.media.id).unwrap_or_default();
-                        Photo { media: Media::from_rows(p.media, v), caption: p.caption }
+                        Photo {
+                            media: Media::from_rows(p.media, v),
+                            caption: p.caption,
+                        }
                     })
                     .collect();
                 n
@@ -307,7 +310,11 @@ impl Notes {
     }
 
     /// Replaces a note's photos (attach, detach, reorder and re-caption in one step).
-    pub async fn set_photos(&self, id: i64, photos: &[(i64, Option<String>)]) -> Result<Note, NoteError> {
+    pub async fn set_photos(
+        &self,
+        id: i64,
+        photos: &[(i64, Option<String>)],
+    ) -> Result<Note, NoteError> {
         let checked = check_photos(Some(photos))?.unwrap_or_default();
         self.get(id).await?.ok_or(NoteError::NotFound)?;
         let mut tx = self.db.begin().await?;
@@ -355,20 +362,33 @@ fn clean_content(content: &str) -> Result<String, NoteError> {
 
 /// Checks a photo list (at most four, no duplicates, short captions) and borrows it in
 /// the shape the store wants.
-fn check_photos(photos: Option<&[(i64, Option<String>)]>) -> Result<Option<Vec<(i64, Option<&str>)>>, NoteError> {
-    let Some(photos) = photos else { return Ok(None) };
+/// Photos as the store takes them: media id and optional caption, in order.
+type PhotoRefs<'a> = Vec<(i64, Option<&'a str>)>;
+
+fn check_photos(
+    photos: Option<&[(i64, Option<String>)]>,
+) -> Result<Option<PhotoRefs<'_>>, NoteError> {
+    let Some(photos) = photos else {
+        return Ok(None);
+    };
     if photos.len() > MAX_PHOTOS {
-        return Err(NoteError::Invalid(format!("A note can have at most {MAX_PHOTOS} photos.")));
+        return Err(NoteError::Invalid(format!(
+            "A note can have at most {MAX_PHOTOS} photos."
+        )));
     }
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(photos.len());
     for (id, caption) in photos {
         if !seen.insert(*id) {
-            return Err(NoteError::Invalid("The same photo is attached twice.".into()));
+            return Err(NoteError::Invalid(
+                "The same photo is attached twice.".into(),
+            ));
         }
         let caption = caption.as_deref().map(str::trim).filter(|c| !c.is_empty());
         if caption.is_some_and(|c| c.chars().count() > 500) {
-            return Err(NoteError::Invalid("A caption can be at most 500 characters.".into()));
+            return Err(NoteError::Invalid(
+                "A caption can be at most 500 characters.".into(),
+            ));
         }
         out.push((*id, caption));
     }

@@ -5,13 +5,15 @@ use std::path::Path;
 use crate::domain::Status;
 use crate::domain::markdown::split_title;
 
-use super::frontmatter::{FrontMatter, Tags, join};
+use super::frontmatter::{FrontMatter, PhotoEntry, Tags, join};
+use crate::media::MediaStore;
 use crate::notes::Notes;
 
 const BATCH: u32 = 500;
 
-/// Writes every note that is not deleted; returns how many.
-pub async fn export_dir(notes: &Notes, dir: &Path) -> anyhow::Result<usize> {
+/// Writes every note that is not deleted, each photo's stored original beside its
+/// Markdown file as `{slug}-{n}.{ext}`; returns how many notes.
+pub async fn export_dir(notes: &Notes, media: &MediaStore, dir: &Path) -> anyhow::Result<usize> {
     let mut written = 0;
     let mut offset = 0;
     loop {
@@ -29,6 +31,19 @@ pub async fn export_dir(notes: &Notes, dir: &Path) -> anyhow::Result<usize> {
             // A title that is only the leading heading stays in the body, not the front matter.
             let derived = split_title(&n.content).title;
             let title = n.title.clone().filter(|t| derived.as_ref() != Some(t));
+            let mut photos = Vec::new();
+            for (i, p) in n.photos.iter().enumerate() {
+                let ext = p.media.path.rsplit('.').next().unwrap_or("jpg");
+                let file = format!("{}-{}.{ext}", n.slug, i + 1);
+                std::fs::copy(
+                    media.settings().media_dir.join(&p.media.path),
+                    folder.join(&file),
+                )?;
+                photos.push(PhotoEntry {
+                    file,
+                    caption: p.caption.clone(),
+                });
+            }
             let fm = FrontMatter {
                 title,
                 slug: Some(n.slug.to_string()),
@@ -49,6 +64,7 @@ pub async fn export_dir(notes: &Notes, dir: &Path) -> anyhow::Result<usize> {
                     }
                     .into(),
                 ),
+                photos,
             };
             std::fs::write(folder.join(format!("{}.md", n.slug)), join(&fm, &n.content))?;
             written += 1;

@@ -18,6 +18,17 @@ pub struct FrontMatter {
     pub published: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Photo files beside the Markdown file, in order, with captions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PhotoEntry>,
+}
+
+/// One `photos:` entry: a file relative to the Markdown file, and its caption.
+#[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct PhotoEntry {
+    pub file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
 }
 
 /// Tags as a YAML list, also accepting one comma-separated string.
@@ -119,6 +130,10 @@ mod tests {
             tags: Tags::List(vec!["a".into(), "B c".into()]),
             published: Some("2024-03-09T07:05:01Z".into()),
             status: Some("published".into()),
+            photos: vec![PhotoEntry {
+                file: "hello-1.jpg".into(),
+                caption: Some("A: caption".into()),
+            }],
         };
         let text = join(&fm, "Body\n\nmore");
         let (back, body) = split(&text).unwrap();

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::domain::tag::Tag;
 use crate::domain::{NoteInput, Slug, Status};
+use crate::media::MediaStore;
 use crate::notes::{NoteError, Notes};
 
 use super::frontmatter::{parse_published, split};
@@ -20,7 +21,7 @@ pub struct Report {
 }
 
 /// Imports every `.md` / `.markdown` file under `dir`, in path order.
-pub async fn import_dir(notes: &Notes, dir: &Path) -> anyhow::Result<Report> {
+pub async fn import_dir(notes: &Notes, media: &MediaStore, dir: &Path) -> anyhow::Result<Report> {
     if !dir.is_dir() {
         anyhow::bail!("{} is not a directory", dir.display());
     }
@@ -29,7 +30,7 @@ pub async fn import_dir(notes: &Notes, dir: &Path) -> anyhow::Result<Report> {
     files.sort();
     let mut report = Report::default();
     for path in files {
-        match import_file(notes, &path).await {
+        match import_file(notes, media, &path).await {
             Ok(()) => report.imported += 1,
             Err(reason) => report.failed.push((path, reason)),
         }
@@ -56,8 +57,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Imports one file; the error is the reason in words.
-pub async fn import_file(notes: &Notes, path: &Path) -> Result<(), String> {
+/// Imports one file with its photos (through the same atomic pipeline as an upload);
+/// the error is the reason in words, and a refused file leaves nothing behind.
+pub async fn import_file(notes: &Notes, media: &MediaStore, path: &Path) -> Result<(), String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if meta.len() > MAX_FILE {
         return Err(format!("file is larger than {} kB", MAX_FILE / 1000));
@@ -92,6 +94,31 @@ pub async fn import_file(notes: &Notes, path: &Path) -> Result<(), String> {
     let published_at = fm.published.as_deref().map(parse_published).transpose()?;
     let tags = Tag::dedupe(fm.tags.items().iter().map(|t| Tag::parse(t)))
         .map_err(|e| format!("tag refused: {e}"))?;
+    if fm.photos.len() > crate::domain::MAX_PHOTOS {
+        return Err(format!(
+            "a note can have at most {} photos",
+            crate::domain::MAX_PHOTOS
+        ));
+    }
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let mut stored: Vec<(i64, Option<String>)> = Vec::new();
+    for entry in &fm.photos {
+        let result = match photo_path(folder, &entry.file) {
+            Ok(file) => media
+                .save_file(&file, Some(&entry.file))
+                .await
+                .map_err(|e| format!("photo {}: {e}", entry.file)),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(m) => stored.push((m.id, entry.caption.clone())),
+            Err(e) => {
+                discard(media, &stored).await;
+                return Err(e);
+            }
+        }
+    }
+    let photo_ids = stored.clone();
     let input = NoteInput {
         content: body.to_string(),
         name: fm.title,
@@ -100,11 +127,43 @@ pub async fn import_file(notes: &Notes, path: &Path) -> Result<(), String> {
         status: Some(status),
         published_at,
         properties: None,
-        photos: None,
+        photos: Some(stored),
     };
-    match notes.create(input).await {
+    let result = match notes.create(input).await {
         Ok(_) => Ok(()),
         Err(NoteError::Invalid(m)) => Err(m),
         Err(e) => Err(e.to_string()),
+    };
+    if result.is_err() {
+        discard(media, &photo_ids).await;
+    }
+    result
+}
+
+/// A photo named in front matter: a plain file name or a relative path inside the
+/// note's folder (no `..`, no absolute paths).
+fn photo_path(folder: &Path, file: &str) -> Result<PathBuf, String> {
+    let rel = Path::new(file);
+    let safe = !file.is_empty()
+        && rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !safe {
+        return Err(format!(
+            "photo {file:?}: must be a file name relative to the note"
+        ));
+    }
+    let full = folder.join(rel);
+    if !full.is_file() {
+        return Err(format!("photo {file}: no such file beside the note"));
+    }
+    Ok(full)
+}
+
+async fn discard(media: &MediaStore, stored: &[(i64, Option<String>)]) {
+    for (id, _) in stored {
+        if let Err(e) = media.delete(*id).await {
+            tracing::warn!(media.id = id, error = %e, "could not remove a photo of a refused import");
+        }
     }
 }

@@ -9,21 +9,23 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::media::MediaStore;
 use crate::notes::{Generation, Notes};
 
 pub mod export;
 pub mod frontmatter;
 pub mod import;
 
-async fn open_notes(config: &Config) -> anyhow::Result<Notes> {
+async fn open_notes(config: &Config) -> anyhow::Result<(Notes, MediaStore)> {
     let db = Db::open(&config.data_path).await?;
-    Ok(Notes::new(db, Arc::new(Generation::default())))
+    let media = MediaStore::new(db.clone(), config);
+    Ok((Notes::new(db, Arc::new(Generation::default())), media))
 }
 
 /// `starpunk import DIR`: reports each refused file by path and reason, imports the rest.
 pub async fn import_command(config: Config, dir: &Path) -> anyhow::Result<ExitCode> {
-    let notes = open_notes(&config).await?;
-    let report = import::import_dir(&notes, dir).await?;
+    let (notes, media) = open_notes(&config).await?;
+    let report = import::import_dir(&notes, &media, dir).await?;
     for (path, reason) in &report.failed {
         eprintln!("{}: {reason}", path.display());
     }
@@ -42,8 +44,8 @@ pub async fn import_command(config: Config, dir: &Path) -> anyhow::Result<ExitCo
 
 /// `starpunk export DIR`.
 pub async fn export_command(config: Config, dir: &Path) -> anyhow::Result<ExitCode> {
-    let notes = open_notes(&config).await?;
-    let n = export::export_dir(&notes, dir).await?;
+    let (notes, media) = open_notes(&config).await?;
+    let n = export::export_dir(&notes, &media, dir).await?;
     println!("exported {n} notes to {}", dir.display());
     notes.db().close().await;
     Ok(ExitCode::SUCCESS)

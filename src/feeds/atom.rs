@@ -46,7 +46,11 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
             esc(&item.url)
         );
         for p in &item.photos {
-            let title = p.caption.as_deref().map(|c| format!(" title=\"{}\"", esc(c))).unwrap_or_default();
+            let title = p
+                .caption
+                .as_deref()
+                .map(|c| format!(" title=\"{}\"", esc(c)))
+                .unwrap_or_default();
             let _ = writeln!(
                 o,
                 "<link rel=\"enclosure\" type=\"{}\" length=\"{}\" href=\"{}\"{title}/>",

@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Note, Photo};
-use crate::media::VariantName;
 use crate::domain::markdown::{excerpt, html_to_text, word_count};
 use crate::domain::tag::tag_path;
+use crate::domain::{Note, Photo};
+use crate::media::VariantName;
 use crate::notes::note_html;
 use crate::web::site::{Author, Site};
 
@@ -46,7 +46,9 @@ impl FeedPhoto {
         FeedPhoto {
             full: file(m.url_path(), &m.mime, m.bytes, m.width, m.height),
             variants,
-            thumb: m.variant(VariantName::Thumb).map(|v| file(v.url_path(), &v.mime, v.bytes, v.width, v.height)),
+            thumb: m
+                .variant(VariantName::Thumb)
+                .map(|v| file(v.url_path(), &v.mime, v.bytes, v.width, v.height)),
             caption: p.caption.clone(),
         }
     }
@@ -91,7 +93,8 @@ impl Feed {
             .map(|n| {
                 let body = note_html(n, &site.url);
                 let text = html_to_text(&body);
-                let photos: Vec<FeedPhoto> = n.photos.iter().map(|p| FeedPhoto::of(p, site)).collect();
+                let photos: Vec<FeedPhoto> =
+                    n.photos.iter().map(|p| FeedPhoto::of(p, site)).collect();
                 // Readers that ignore enclosures still show the photos, above the text as on the page.
                 let html = format!("{}{body}", photos_html(&photos));
                 let published = n.date();
@@ -153,7 +156,12 @@ impl Feed {
 fn photos_html(photos: &[FeedPhoto]) -> String {
     let mut out = String::new();
     for p in photos {
-        let src = p.variants.iter().rev().find(|v| v.width <= 1280).unwrap_or(&p.full);
+        let src = p
+            .variants
+            .iter()
+            .rev()
+            .find(|v| v.width <= 1280)
+            .unwrap_or(&p.full);
         out.push_str(&format!(
             "<p><img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"></p>",
             super::xml::esc(&src.url),

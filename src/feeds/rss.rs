@@ -52,7 +52,11 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
         for p in &item.photos {
             o.push_str("<media:group>\n");
             for f in p.files() {
-                let default = if std::ptr::eq(f, &p.full) { " isDefault=\"true\"" } else { "" };
+                let default = if std::ptr::eq(f, &p.full) {
+                    " isDefault=\"true\""
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     o,
                     "<media:content url=\"{}\" type=\"{}\" medium=\"image\" fileSize=\"{}\" width=\"{}\" height=\"{}\"{default}/>",
@@ -64,7 +68,13 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
                 );
             }
             if let Some(t) = &p.thumb {
-                let _ = writeln!(o, "<media:thumbnail url=\"{}\" width=\"{}\" height=\"{}\"/>", esc(&t.url), t.width, t.height);
+                let _ = writeln!(
+                    o,
+                    "<media:thumbnail url=\"{}\" width=\"{}\" height=\"{}\"/>",
+                    esc(&t.url),
+                    t.width,
+                    t.height
+                );
             }
             if let Some(c) = &p.caption {
                 let _ = writeln!(o, "<media:title type=\"plain\">{}</media:title>", esc(c));

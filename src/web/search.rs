@@ -36,7 +36,7 @@ fn read_query(q: Option<&str>) -> std::result::Result<Raw, String> {
 fn check_terms(q: &str) -> std::result::Result<String, String> {
     let q = q.trim();
     let n = q.chars().count();
-    if n < MIN_QUERY || n > MAX_QUERY {
+    if !(MIN_QUERY..=MAX_QUERY).contains(&n) {
         return Err(format!(
             "A search needs {MIN_QUERY} to {MAX_QUERY} characters; this one has {n}."
         ));

@@ -2,9 +2,9 @@
 
 use askama::Template;
 
+use crate::domain::tag::tag_path;
 use crate::domain::{Note, Photo};
 use crate::media::VariantName;
-use crate::domain::tag::tag_path;
 use crate::notes::note_html;
 use crate::web::site::{Author, RelLink, Site};
 
@@ -89,7 +89,11 @@ impl PhotoView {
             .unwrap_or_else(|| full.clone());
         PhotoView {
             src,
-            srcset: candidates.iter().map(|(u, w)| format!("{u} {w}w")).collect::<Vec<_>>().join(", "),
+            srcset: candidates
+                .iter()
+                .map(|(u, w)| format!("{u} {w}w"))
+                .collect::<Vec<_>>()
+                .join(", "),
             full,
             width: m.width,
             height: m.height,
@@ -139,7 +143,12 @@ impl EntryView {
                     url: site.abs(&tag_path(&t.name)),
                 })
                 .collect(),
-            photos: n.photos.iter().enumerate().map(|(i, p)| PhotoView::of(p, site, i >= eager)).collect(),
+            photos: n
+                .photos
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PhotoView::of(p, site, i >= eager))
+                .collect(),
             sizes: PHOTO_SIZES,
         }
     }

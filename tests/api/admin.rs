@@ -25,7 +25,10 @@ pub fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
         out.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
         match p {
             Part::Text(name, value) => {
-                out.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+                out.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                        .as_bytes(),
+                );
             }
             Part::File(name, file, mime, bytes) => {
                 out.extend_from_slice(
@@ -63,7 +66,11 @@ impl Admin {
             .next()
             .unwrap()
             .to_string();
-        let mut admin = Admin { app, cookie, csrf: String::new() };
+        let mut admin = Admin {
+            app,
+            cookie,
+            csrf: String::new(),
+        };
         let page = admin.get("/admin/new").await;
         assert_eq!(page.status, StatusCode::OK);
         admin.csrf = hidden_value(&page.body, "csrf_token");
@@ -79,7 +86,10 @@ impl Admin {
             .method(Method::POST)
             .uri(path)
             .header("cookie", &self.cookie)
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
             .body(Body::from(multipart(parts)))
             .unwrap();
         self.app.send(req).await
@@ -97,27 +107,39 @@ impl Admin {
     }
 
     pub async fn media_rows(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM media").fetch_one(self.app.state.db.pool()).await.unwrap()
+        sqlx::query_scalar("SELECT count(*) FROM media")
+            .fetch_one(self.app.state.db.pool())
+            .await
+            .unwrap()
     }
 }
 
 /// The value of the first hidden input named `name`.
 pub fn hidden_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in page")) + marker.len();
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in page"))
+        + marker.len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
 /// Files under `media/` outside the staging folder.
 pub fn media_files(root: &Path) -> Vec<String> {
     fn walk(dir: &Path, out: &mut Vec<String>) {
-        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.file_name().is_some_and(|n| n == ".tmp") {
                 continue;
             }
-            if p.is_dir() { walk(&p, out) } else { out.push(p.to_string_lossy().into_owned()) }
+            if p.is_dir() {
+                walk(&p, out)
+            } else {
+                out.push(p.to_string_lossy().into_owned())
+            }
         }
     }
     let mut out = Vec::new();
@@ -127,9 +149,17 @@ pub fn media_files(root: &Path) -> Vec<String> {
 
 /// A small photo-like image encoded as `format`.
 pub fn image_bytes(format: ImageFormat, w: u32, h: u32) -> Vec<u8> {
-    let img = RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, ((x + y) % 256) as u8]));
+    let img = RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([
+            (x * 255 / w) as u8,
+            (y * 255 / h) as u8,
+            ((x + y) % 256) as u8,
+        ])
+    });
     let dynimg = if format == ImageFormat::Png {
-        DynamicImage::ImageRgba8(RgbaImage::from_fn(w, h, |x, y| Rgba([(x % 256) as u8, (y % 256) as u8, 90, 128])))
+        DynamicImage::ImageRgba8(RgbaImage::from_fn(w, h, |x, y| {
+            Rgba([(x % 256) as u8, (y % 256) as u8, 90, 128])
+        }))
     } else {
         DynamicImage::ImageRgb8(img)
     };
@@ -144,8 +174,16 @@ pub fn heic_bytes() -> Option<Vec<u8>> {
     let png = dir.path().join("in.png");
     std::fs::write(&png, image_bytes(ImageFormat::Png, 640, 480)).unwrap();
     let out = dir.path().join("out.heic");
-    let status = std::process::Command::new("heif-enc").arg("-o").arg(&out).arg(&png).output().ok()?;
-    status.status.success().then(|| std::fs::read(&out).unwrap())
+    let status = std::process::Command::new("heif-enc")
+        .arg("-o")
+        .arg(&out)
+        .arg(&png)
+        .output()
+        .ok()?;
+    status
+        .status
+        .success()
+        .then(|| std::fs::read(&out).unwrap())
 }
 
 #[tokio::test]
@@ -154,7 +192,10 @@ async fn admin_needs_a_session_and_comes_back_after_sign_in() {
     for path in ["/admin/", "/admin/new", "/admin/edit/1", "/admin/deleted"] {
         let res = app.get(path).await;
         assert!(res.status.is_redirection(), "{path} -> {}", res.status);
-        assert!(res.header("location").starts_with("/auth/login?next="), "{path}");
+        assert!(
+            res.header("location").starts_with("/auth/login?next="),
+            "{path}"
+        );
     }
     let res = app.get("/auth/dev-login?next=%2Fadmin%2Fnew").await;
     assert_eq!(res.header("location"), "/admin/new");
@@ -193,9 +234,19 @@ async fn create_a_note_with_a_photo_and_see_it_published() {
     let entry = find_item(&doc, "h-entry");
     assert_eq!(strings(entry, "name"), ["Holiday"]);
     assert_eq!(strings(entry, "category"), ["Travel", "sea"]);
-    let stored = admin.app.state.notes.by_slug(&starpunk::domain::Slug::parse("sea-day").unwrap()).await.unwrap().unwrap();
+    let stored = admin
+        .app
+        .state
+        .notes
+        .by_slug(&starpunk::domain::Slug::parse("sea-day").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.photos.len(), 1);
-    assert_eq!(stored.photos[0].caption.as_deref(), Some("Waves on the beach"));
+    assert_eq!(
+        stored.photos[0].caption.as_deref(),
+        Some("Waves on the beach")
+    );
     assert_eq!(admin.media_rows().await, 1);
     assert!(admin.app.get("/feed.atom").await.body.contains("sea-day"));
 }
@@ -220,7 +271,10 @@ async fn refused_forms_keep_values_and_change_nothing() {
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("reserved"), "the reason is shown");
-    assert!(res.body.contains("kept &#60;text&#62; &#38; values") || res.body.contains("kept &lt;text&gt; &amp; values"));
+    assert!(
+        res.body.contains("kept &#60;text&#62; &#38; values")
+            || res.body.contains("kept &lt;text&gt; &amp; values")
+    );
     assert!(res.body.contains("value=\"one, two\""));
     assert!(res.body.contains("value=\"draft\" checked"));
     // a text file named .jpg among good photos: refused, and the good photo is not kept
@@ -232,7 +286,12 @@ async fn refused_forms_keep_values_and_change_nothing() {
                 Part::Text("content", "with a bad photo"),
                 Part::Text("status", "published"),
                 Part::File("photo0", "good.jpg", "image/jpeg", jpeg.clone()),
-                Part::File("photo1", "evil.jpg", "image/jpeg", b"this is not an image".to_vec()),
+                Part::File(
+                    "photo1",
+                    "evil.jpg",
+                    "image/jpeg",
+                    b"this is not an image".to_vec(),
+                ),
             ],
         )
         .await;
@@ -240,16 +299,33 @@ async fn refused_forms_keep_values_and_change_nothing() {
     assert!(res.body.contains("evil.jpg"), "the refused file is named");
     // a missing or wrong CSRF token: 403, nothing stored
     for token in ["", "forged"] {
-        let mut parts = vec![Part::Text("content", "csrf attack"), Part::File("photo0", "a.jpg", "image/jpeg", jpeg.clone())];
+        let mut parts = vec![
+            Part::Text("content", "csrf attack"),
+            Part::File("photo0", "a.jpg", "image/jpeg", jpeg.clone()),
+        ];
         if !token.is_empty() {
             parts.insert(0, Part::Text("csrf_token", token));
         }
         let res = admin.post_multipart("/admin/new", &parts).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
     }
-    assert!(admin.app.state.notes.all(false, 10, 0).await.unwrap().is_empty(), "no note was written");
+    assert!(
+        admin
+            .app
+            .state
+            .notes
+            .all(false, 10, 0)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no note was written"
+    );
     assert_eq!(admin.media_rows().await, 0, "no media row is left");
-    assert!(media_files(admin.app.data_dir()).is_empty(), "no file is left: {:?}", media_files(admin.app.data_dir()));
+    assert!(
+        media_files(admin.app.data_dir()).is_empty(),
+        "no file is left: {:?}",
+        media_files(admin.app.data_dir())
+    );
 }
 
 #[tokio::test]
@@ -263,14 +339,28 @@ async fn preview_renders_and_stores_nothing() {
                 Part::Text("content", "# Preview me\n\n*emphasis*"),
                 Part::Text("tags", "x"),
                 Part::Text("status", "published"),
-                Part::File("photo0", "a.jpg", "image/jpeg", image_bytes(ImageFormat::Jpeg, 100, 100)),
+                Part::File(
+                    "photo0",
+                    "a.jpg",
+                    "image/jpeg",
+                    image_bytes(ImageFormat::Jpeg, 100, 100),
+                ),
             ],
         )
         .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("<em>emphasis</em>"));
     assert!(res.body.contains("Preview me"));
-    assert!(admin.app.state.notes.all(false, 10, 0).await.unwrap().is_empty());
+    assert!(
+        admin
+            .app
+            .state
+            .notes
+            .all(false, 10, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(admin.media_rows().await, 0);
 }
 
@@ -278,14 +368,32 @@ async fn preview_renders_and_stores_nothing() {
 async fn every_photo_format_uploads() {
     let admin = Admin::new().await;
     let mut files = vec![
-        ("a.jpg", "image/jpeg", image_bytes(ImageFormat::Jpeg, 700, 500)),
-        ("b.png", "image/png", image_bytes(ImageFormat::Png, 400, 300)),
-        ("c.gif", "image/gif", image_bytes(ImageFormat::Gif, 200, 100)),
-        ("d.webp", "image/webp", image_bytes(ImageFormat::WebP, 300, 300)),
+        (
+            "a.jpg",
+            "image/jpeg",
+            image_bytes(ImageFormat::Jpeg, 700, 500),
+        ),
+        (
+            "b.png",
+            "image/png",
+            image_bytes(ImageFormat::Png, 400, 300),
+        ),
+        (
+            "c.gif",
+            "image/gif",
+            image_bytes(ImageFormat::Gif, 200, 100),
+        ),
+        (
+            "d.webp",
+            "image/webp",
+            image_bytes(ImageFormat::WebP, 300, 300),
+        ),
     ];
     match heic_bytes() {
         Some(h) => files.push(("IMG_1234.HEIC", "image/heic", h)),
-        None => eprintln!("heif-enc missing: HEIC upload not tested here (scripts/setup.sh --test installs it)"),
+        None => eprintln!(
+            "heif-enc missing: HEIC upload not tested here (scripts/setup.sh --test installs it)"
+        ),
     }
     for (name, mime, bytes) in files {
         let content = format!("photo {name}");
@@ -335,13 +443,29 @@ async fn edit_photos_then_delete_and_restore() {
         )
         .await;
     assert_eq!(res.header("location"), "/admin/?done=draft");
-    let note = admin.app.state.notes.all(false, 1, 0).await.unwrap().remove(0);
-    assert_eq!(admin.app.get(&format!("/note/{}", note.slug)).await.status, StatusCode::NOT_FOUND, "drafts stay private");
+    let note = admin
+        .app
+        .state
+        .notes
+        .all(false, 1, 0)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        admin.app.get(&format!("/note/{}", note.slug)).await.status,
+        StatusCode::NOT_FOUND,
+        "drafts stay private"
+    );
     let (one, two) = (note.photos[0].media.id, note.photos[1].media.id);
 
     let page = admin.get(&format!("/admin/edit/{}", note.id)).await;
     assert!(page.body.contains("readonly"), "the slug is read-only");
-    let (o1, o2, c2, r1) = (format!("order_{one}"), format!("order_{two}"), format!("caption_{two}"), format!("remove_{one}"));
+    let (o1, o2, c2, r1) = (
+        format!("order_{one}"),
+        format!("order_{two}"),
+        format!("caption_{two}"),
+        format!("remove_{one}"),
+    );
     // swap the order, re-caption, publish
     let res = admin
         .post_multipart(
@@ -363,7 +487,11 @@ async fn edit_photos_then_delete_and_restore() {
     let n = admin.app.state.notes.get(note.id).await.unwrap().unwrap();
     assert_eq!(n.slug, note.slug, "the slug never changes");
     assert_eq!(n.content, "second version");
-    let order: Vec<(i64, Option<&str>)> = n.photos.iter().map(|p| (p.media.id, p.caption.as_deref())).collect();
+    let order: Vec<(i64, Option<&str>)> = n
+        .photos
+        .iter()
+        .map(|p| (p.media.id, p.caption.as_deref()))
+        .collect();
     assert_eq!(order[0], (two, Some("two, recaptioned")));
     assert_eq!(order[1], (one, Some("one")));
     assert_eq!(order[2].1, Some("three"));
@@ -383,36 +511,97 @@ async fn edit_photos_then_delete_and_restore() {
     let n = admin.app.state.notes.get(note.id).await.unwrap().unwrap();
     assert_eq!(n.photos.len(), 2);
     assert!(n.photos.iter().all(|p| p.media.id != one));
-    assert!(admin.get(&format!("/admin/edit/{}?done=saved", note.id)).await.body.contains("Changes saved."));
+    assert!(
+        admin
+            .get(&format!("/admin/edit/{}?done=saved", note.id))
+            .await
+            .body
+            .contains("Changes saved.")
+    );
 
     // delete: a confirmation page, then the POST
     let confirm = admin.get(&format!("/admin/delete/{}", note.id)).await;
     assert!(confirm.body.contains("Delete this note?"));
-    let bad = admin.post_form(&format!("/admin/delete/{}", note.id), "confirm=yes&csrf_token=nope").await;
+    let bad = admin
+        .post_form(
+            &format!("/admin/delete/{}", note.id),
+            "confirm=yes&csrf_token=nope",
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::FORBIDDEN);
-    assert_eq!(admin.app.get(&format!("/note/{}", note.slug)).await.status, StatusCode::OK);
-    let res = admin.post_form(&format!("/admin/delete/{}", note.id), &format!("confirm=yes&csrf_token={}", admin.csrf)).await;
+    assert_eq!(
+        admin.app.get(&format!("/note/{}", note.slug)).await.status,
+        StatusCode::OK
+    );
+    let res = admin
+        .post_form(
+            &format!("/admin/delete/{}", note.id),
+            &format!("confirm=yes&csrf_token={}", admin.csrf),
+        )
+        .await;
     assert_eq!(res.header("location"), "/admin/?done=deleted");
-    assert_eq!(admin.app.get(&format!("/note/{}", note.slug)).await.status, StatusCode::GONE);
+    assert_eq!(
+        admin.app.get(&format!("/note/{}", note.slug)).await.status,
+        StatusCode::GONE
+    );
     let deleted = admin.get("/admin/deleted").await;
     assert!(deleted.body.contains(note.slug.as_str()));
-    let res = admin.post_form(&format!("/admin/restore/{}", note.id), &format!("csrf_token={}", admin.csrf)).await;
+    let res = admin
+        .post_form(
+            &format!("/admin/restore/{}", note.id),
+            &format!("csrf_token={}", admin.csrf),
+        )
+        .await;
     assert_eq!(res.header("location"), "/admin/deleted?done=restored");
-    assert_eq!(admin.app.get(&format!("/note/{}", note.slug)).await.status, StatusCode::OK);
+    assert_eq!(
+        admin.app.get(&format!("/note/{}", note.slug)).await.status,
+        StatusCode::OK
+    );
     // the deleted note kept its photos
-    assert_eq!(admin.app.state.notes.get(note.id).await.unwrap().unwrap().photos.len(), 2);
+    assert_eq!(
+        admin
+            .app
+            .state
+            .notes
+            .get(note.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .photos
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
 async fn too_many_photos_and_unknown_notes() {
     let admin = Admin::new().await;
-    let mut parts = vec![Part::Text("csrf_token", &admin.csrf), Part::Text("content", "four"), Part::Text("status", "published")];
+    let mut parts = vec![
+        Part::Text("csrf_token", &admin.csrf),
+        Part::Text("content", "four"),
+        Part::Text("status", "published"),
+    ];
     let names = ["photo0", "photo1", "photo2", "photo3"];
     for n in names {
-        parts.push(Part::File(n, "x.jpg", "image/jpeg", image_bytes(ImageFormat::Jpeg, 200, 150)));
+        parts.push(Part::File(
+            n,
+            "x.jpg",
+            "image/jpeg",
+            image_bytes(ImageFormat::Jpeg, 200, 150),
+        ));
     }
-    assert_eq!(admin.post_multipart("/admin/new", &parts).await.status, StatusCode::SEE_OTHER);
-    let note = admin.app.state.notes.all(false, 1, 0).await.unwrap().remove(0);
+    assert_eq!(
+        admin.post_multipart("/admin/new", &parts).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let note = admin
+        .app
+        .state
+        .notes
+        .all(false, 1, 0)
+        .await
+        .unwrap()
+        .remove(0);
     assert_eq!(note.photos.len(), 4);
     let res = admin
         .post_multipart(
@@ -421,7 +610,12 @@ async fn too_many_photos_and_unknown_notes() {
                 Part::Text("csrf_token", &admin.csrf),
                 Part::Text("content", "five?"),
                 Part::Text("status", "published"),
-                Part::File("photo0", "x.jpg", "image/jpeg", image_bytes(ImageFormat::Jpeg, 200, 150)),
+                Part::File(
+                    "photo0",
+                    "x.jpg",
+                    "image/jpeg",
+                    image_bytes(ImageFormat::Jpeg, 200, 150),
+                ),
             ],
         )
         .await;
@@ -429,6 +623,10 @@ async fn too_many_photos_and_unknown_notes() {
     assert!(res.body.contains("at most 4 photos"));
     assert_eq!(admin.media_rows().await, 4, "the fifth photo was not kept");
     for path in ["/admin/edit/999", "/admin/edit/abc", "/admin/delete/999"] {
-        assert_eq!(admin.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            admin.get(path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
 }

@@ -91,7 +91,7 @@ async fn import_reports_bad_files_and_imports_the_rest() {
     std::fs::write(dir.join("empty.md"), "---\ntitle: nothing\n---\n   \n").unwrap();
     std::fs::write(dir.join("notes.txt"), "ignored").unwrap();
 
-    let report = import::import_dir(&app.state.notes, src.path())
+    let report = import::import_dir(&app.state.notes, &app.state.media, src.path())
         .await
         .unwrap();
     assert_eq!(report.imported, 3);
@@ -137,7 +137,7 @@ async fn import_reports_bad_files_and_imports_the_rest() {
     );
 
     // importing again refuses duplicates instead of making -2 copies
-    let again = import::import_dir(&app.state.notes, src.path())
+    let again = import::import_dir(&app.state.notes, &app.state.media, src.path())
         .await
         .unwrap();
     assert_eq!(again.imported, 0);
@@ -158,7 +158,7 @@ async fn export_then_import_gives_the_same_site() {
     a.draft("draft body").await;
     let out = tempfile::tempdir().unwrap();
     assert_eq!(
-        export::export_dir(&a.state.notes, out.path())
+        export::export_dir(&a.state.notes, &a.state.media, out.path())
             .await
             .unwrap(),
         6
@@ -169,7 +169,7 @@ async fn export_then_import_gives_the_same_site() {
     );
 
     let b = TestApp::new().await;
-    let report = import::import_dir(&b.state.notes, out.path())
+    let report = import::import_dir(&b.state.notes, &b.state.media, out.path())
         .await
         .unwrap();
     assert!(report.failed.is_empty(), "{:?}", report.failed);
@@ -203,4 +203,110 @@ async fn export_then_import_gives_the_same_site() {
             .join("\n")
     };
     assert_eq!(strip(a.get("/").await.body), strip(b.get("/").await.body));
+}
+
+#[tokio::test]
+async fn photos_round_trip_through_export_and_import() {
+    use image::ImageFormat;
+    let a = TestApp::new().await;
+    let m1 = a
+        .state
+        .media
+        .save(
+            crate::photos::bytes_stream(crate::admin::image_bytes(ImageFormat::Jpeg, 900, 600)),
+            Some("one.jpg"),
+        )
+        .await
+        .unwrap();
+    let m2 = a
+        .state
+        .media
+        .save(
+            crate::photos::bytes_stream(crate::admin::image_bytes(ImageFormat::Png, 300, 300)),
+            Some("two.png"),
+        )
+        .await
+        .unwrap();
+    a.note_with(starpunk::domain::NoteInput {
+        content: "with photos".into(),
+        slug: Some("pics".into()),
+        photos: Some(vec![(m1.id, Some("first: one".into())), (m2.id, None)]),
+        ..Default::default()
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    export::export_dir(&a.state.notes, &a.state.media, out.path())
+        .await
+        .unwrap();
+    let md = std::fs::read_dir(out.path().join("notes"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let month = std::fs::read_dir(&md)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(month.join("pics.md")).unwrap();
+    assert!(
+        text.contains("photos:")
+            && text.contains("file: pics-1.jpg")
+            && text.contains("caption: 'first: one'"),
+        "{text}"
+    );
+    assert!(
+        month.join("pics-2.png").is_file(),
+        "the stored original sits beside the Markdown file"
+    );
+
+    let b = TestApp::new().await;
+    let report = import::import_dir(&b.state.notes, &b.state.media, out.path())
+        .await
+        .unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let note = b
+        .state
+        .notes
+        .by_slug(&starpunk::domain::Slug::parse("pics").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let got: Vec<(u32, u32, Option<&str>)> = note
+        .photos
+        .iter()
+        .map(|p| (p.media.width, p.media.height, p.caption.as_deref()))
+        .collect();
+    assert_eq!(got, [(900, 600, Some("first: one")), (300, 300, None)]);
+
+    // a missing or escaping photo refuses the note and leaves no media behind
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(
+        bad.path().join("x.md"),
+        "---\nphotos:\n  - file: ../../etc/passwd\n---\nbody\n",
+    )
+    .unwrap();
+    std::fs::write(
+        bad.path().join("y.md"),
+        "---\nphotos:\n  - file: ok.png\n  - file: missing.jpg\n---\nbody\n",
+    )
+    .unwrap();
+    std::fs::write(
+        bad.path().join("ok.png"),
+        crate::admin::image_bytes(ImageFormat::Png, 50, 50),
+    )
+    .unwrap();
+    let c = TestApp::new().await;
+    let report = import::import_dir(&c.state.notes, &c.state.media, bad.path())
+        .await
+        .unwrap();
+    assert_eq!(report.imported, 0);
+    assert_eq!(report.failed.len(), 2, "{:?}", report.failed);
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM media")
+        .fetch_one(c.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "the photo stored before the failure was removed");
 }

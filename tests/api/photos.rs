@@ -9,17 +9,38 @@ use crate::helpers::{SITE, TestApp, find_item, mf2, parse_feed};
 
 /// A note with two photos (2000×1500 with a caption, 300×200 without).
 async fn note_with_photos(app: &TestApp) -> Note {
-    let big = app.state.media.save(bytes_stream(image_bytes(ImageFormat::Jpeg, 2000, 1500)), Some("big.jpg")).await.unwrap();
-    let small = app.state.media.save(bytes_stream(image_bytes(ImageFormat::Png, 300, 200)), Some("small.png")).await.unwrap();
+    let big = app
+        .state
+        .media
+        .save(
+            bytes_stream(image_bytes(ImageFormat::Jpeg, 2000, 1500)),
+            Some("big.jpg"),
+        )
+        .await
+        .unwrap();
+    let small = app
+        .state
+        .media
+        .save(
+            bytes_stream(image_bytes(ImageFormat::Png, 300, 200)),
+            Some("small.png"),
+        )
+        .await
+        .unwrap();
     app.note_with(NoteInput {
         content: "Photos & words".into(),
-        photos: Some(vec![(big.id, Some("A \"big\" <view>".into())), (small.id, None)]),
+        photos: Some(vec![
+            (big.id, Some("A \"big\" <view>".into())),
+            (small.id, None),
+        ]),
         ..Default::default()
     })
     .await
 }
 
-pub fn bytes_stream(b: Vec<u8>) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> {
+pub fn bytes_stream(
+    b: Vec<u8>,
+) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> {
     futures_util::stream::iter([Ok(bytes::Bytes::from(b))])
 }
 
@@ -42,13 +63,29 @@ async fn photos_on_the_permalink() {
     // markup: srcset from the variants, intrinsic size, lazy below the fold, alt always
     let imgs: Vec<&str> = res.body.split("<img class=\"u-photo\"").skip(1).collect();
     assert_eq!(imgs.len(), 2);
-    assert!(imgs[0].contains("320w") && imgs[0].contains("640w") && imgs[0].contains("1280w") && imgs[0].contains("2000w"), "{}", imgs[0]);
+    assert!(
+        imgs[0].contains("320w")
+            && imgs[0].contains("640w")
+            && imgs[0].contains("1280w")
+            && imgs[0].contains("2000w"),
+        "{}",
+        imgs[0]
+    );
     assert!(imgs[0].contains("width=\"2000\" height=\"1500\""));
     assert!(imgs[0].contains("sizes=\""));
-    assert!(!imgs[0].contains("loading=\"lazy\""), "the first photo is above the fold");
+    assert!(
+        !imgs[0].contains("loading=\"lazy\""),
+        "the first photo is above the fold"
+    );
     assert!(imgs[1].contains("loading=\"lazy\""));
     assert!(imgs[1].contains("alt=\"\""));
-    assert!(res.body.contains("<figcaption>A &#34;big&#34; &#60;view&#62;</figcaption>") || res.body.contains("<figcaption>A &quot;big&quot; &lt;view&gt;</figcaption>"));
+    assert!(
+        res.body
+            .contains("<figcaption>A &#34;big&#34; &#60;view&#62;</figcaption>")
+            || res
+                .body
+                .contains("<figcaption>A &quot;big&quot; &lt;view&gt;</figcaption>")
+    );
     // photos come before the text
     assert!(res.body.find("u-photo").unwrap() < res.body.find("e-content").unwrap());
 
@@ -67,24 +104,62 @@ async fn photos_in_the_feeds() {
     let rss = app.get("/feed.rss").await.body;
     let doc = roxmltree::Document::parse(&rss).unwrap();
     const MRSS: &str = "http://search.yahoo.com/mrss/";
-    let enclosure = doc.descendants().find(|n| n.has_tag_name("enclosure")).expect("an enclosure");
+    let enclosure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("enclosure"))
+        .expect("an enclosure");
     assert_eq!(enclosure.attribute("type"), Some("image/jpeg"));
-    assert!(enclosure.attribute("length").unwrap().parse::<u64>().unwrap() > 0);
-    let groups: Vec<_> = doc.descendants().filter(|n| n.has_tag_name((MRSS, "group"))).collect();
+    assert!(
+        enclosure
+            .attribute("length")
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            > 0
+    );
+    let groups: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((MRSS, "group")))
+        .collect();
     assert_eq!(groups.len(), 2);
-    let contents: Vec<_> = groups[0].children().filter(|n| n.has_tag_name((MRSS, "content"))).collect();
-    assert_eq!(contents.len(), 4, "small, medium, large and the stored image");
-    let defaults: Vec<_> = contents.iter().filter(|c| c.attribute("isDefault") == Some("true")).collect();
+    let contents: Vec<_> = groups[0]
+        .children()
+        .filter(|n| n.has_tag_name((MRSS, "content")))
+        .collect();
+    assert_eq!(
+        contents.len(),
+        4,
+        "small, medium, large and the stored image"
+    );
+    let defaults: Vec<_> = contents
+        .iter()
+        .filter(|c| c.attribute("isDefault") == Some("true"))
+        .collect();
     assert_eq!(defaults.len(), 1);
     assert_eq!(defaults[0].attribute("width"), Some("2000"));
-    assert!(groups[0].children().any(|n| n.has_tag_name((MRSS, "thumbnail"))));
-    let title = groups[0].children().find(|n| n.has_tag_name((MRSS, "title"))).unwrap();
+    assert!(
+        groups[0]
+            .children()
+            .any(|n| n.has_tag_name((MRSS, "thumbnail")))
+    );
+    let title = groups[0]
+        .children()
+        .find(|n| n.has_tag_name((MRSS, "title")))
+        .unwrap();
     assert_eq!(title.text(), Some("A \"big\" <view>"));
     let f = parse_feed(&rss);
     assert_eq!(f["bozo"], 0, "{}", f["bozo_exception"]);
-    let rels: Vec<&serde_json::Value> = f["entries"][0]["links"].as_array().unwrap().iter().filter(|l| l["rel"] == "enclosure").collect();
+    let rels: Vec<&serde_json::Value> = f["entries"][0]["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["rel"] == "enclosure")
+        .collect();
     assert_eq!(rels.len(), 1, "one RSS enclosure");
-    assert_eq!(f["entries"][0]["media_content"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        f["entries"][0]["media_content"].as_array().unwrap().len(),
+        5
+    );
 
     let atom = app.get("/feed.atom").await.body;
     let f = parse_feed(&atom);
@@ -95,7 +170,10 @@ async fn photos_in_the_feeds() {
     assert_eq!(enclosures[0]["type"], "image/jpeg");
     assert_eq!(enclosures[0]["title"], "A \"big\" <view>");
     let length = enclosures[0]["length"].to_string();
-    assert!(length.trim_matches('"').parse::<u64>().unwrap() > 0, "{length}");
+    assert!(
+        length.trim_matches('"').parse::<u64>().unwrap() > 0,
+        "{length}"
+    );
 
     let json: serde_json::Value = serde_json::from_str(&app.get("/feed.json").await.body).unwrap();
     let item = &json["items"][0];
@@ -103,9 +181,16 @@ async fn photos_in_the_feeds() {
     assert_eq!(item["attachments"][0]["mime_type"], "image/jpeg");
     assert_eq!(item["attachments"][0]["title"], "A \"big\" <view>");
     assert_eq!(item["image"], item["attachments"][0]["url"]);
-    assert!(item["content_html"].as_str().unwrap().contains("<img"), "readers without enclosure support still see the photos");
+    assert!(
+        item["content_html"].as_str().unwrap().contains("<img"),
+        "readers without enclosure support still see the photos"
+    );
     let parsed = feed_rs::parser::parse(serde_json::to_string(&json).unwrap().as_bytes()).unwrap();
-    assert_eq!(parsed.entries.len(), 1, "still a valid JSON Feed for a reader");
+    assert_eq!(
+        parsed.entries.len(),
+        1,
+        "still a valid JSON Feed for a reader"
+    );
 }
 
 #[tokio::test]
@@ -119,15 +204,34 @@ async fn photo_queries_do_not_grow_with_notes() {
     let mut counts = Vec::new();
     for n in [1usize, 30] {
         let app = TestApp::new().await;
-        let m = app.state.media.save(bytes_stream(image_bytes(ImageFormat::Jpeg, 700, 500)), None).await.unwrap();
+        let m = app
+            .state
+            .media
+            .save(bytes_stream(image_bytes(ImageFormat::Jpeg, 700, 500)), None)
+            .await
+            .unwrap();
         for i in 0..n {
-            app.note_with(NoteInput { content: format!("note {i}"), photos: Some(vec![(m.id, Some(format!("c{i}")))]), ..Default::default() }).await;
+            app.note_with(NoteInput {
+                content: format!("note {i}"),
+                photos: Some(vec![(m.id, Some(format!("c{i}")))]),
+                ..Default::default()
+            })
+            .await;
         }
         let mut c = Vec::new();
-        for path in ["/", "/feed.rss", "/feed.atom", "/feed.json", "/api/search?q=note"] {
+        for path in [
+            "/",
+            "/feed.rss",
+            "/feed.atom",
+            "/feed.json",
+            "/api/search?q=note",
+        ] {
             c.push(count(&app, path).await);
         }
         counts.push(c);
     }
-    assert_eq!(counts[0], counts[1], "queries for 1 note vs 30 notes with photos");
+    assert_eq!(
+        counts[0], counts[1],
+        "queries for 1 note vs 30 notes with photos"
+    );
 }

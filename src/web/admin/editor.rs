@@ -18,7 +18,9 @@ use crate::media::{Media, VariantName};
 
 /// The square thumbnail of a photo (the stored image when it is too small to have one).
 fn thumb_url(m: &Media) -> String {
-    m.variant(VariantName::Thumb).map(|v| v.url_path()).unwrap_or_else(|| m.url_path())
+    m.variant(VariantName::Thumb)
+        .map(|v| v.url_path())
+        .unwrap_or_else(|| m.url_path())
 }
 
 /// The text fields as shown in the form.
@@ -61,7 +63,12 @@ fn view_of(note: &Note) -> FormView {
     FormView {
         content: note.content.clone(),
         slug: note.slug.to_string(),
-        tags: note.tags.iter().map(|t| t.display.as_str()).collect::<Vec<_>>().join(", "),
+        tags: note
+            .tags
+            .iter()
+            .map(|t| t.display.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         status: note.status.as_str().to_string(),
     }
 }
@@ -69,9 +76,15 @@ fn view_of(note: &Note) -> FormView {
 fn view_of_form(f: &EditorForm, note: Option<&Note>) -> FormView {
     FormView {
         content: f.content.clone(),
-        slug: note.map(|n| n.slug.to_string()).unwrap_or_else(|| f.slug.clone()),
+        slug: note
+            .map(|n| n.slug.to_string())
+            .unwrap_or_else(|| f.slug.clone()),
         tags: f.tags.clone(),
-        status: if f.status == "draft" { "draft".into() } else { "published".into() },
+        status: if f.status == "draft" {
+            "draft".into()
+        } else {
+            "published".into()
+        },
     }
 }
 
@@ -101,7 +114,12 @@ struct Page<'a> {
     flash: Option<String>,
 }
 
-fn render_page(s: &AppState, session: &AdminSession, p: Page<'_>, status: StatusCode) -> Result<Response> {
+fn render_page(
+    s: &AppState,
+    session: &AdminSession,
+    p: Page<'_>,
+    status: StatusCode,
+) -> Result<Response> {
     let mut a = AdminLayout::new(&s.site, session, p.title);
     a.error = p.error;
     a.flash = p.flash;
@@ -109,7 +127,10 @@ fn render_page(s: &AppState, session: &AdminSession, p: Page<'_>, status: Status
     let free = MAX_PHOTOS.saturating_sub(photos.len());
     let tpl = EditorPage {
         a,
-        action: p.note.map(|n| format!("/admin/edit/{}", n.id)).unwrap_or_else(|| "/admin/new".into()),
+        action: p
+            .note
+            .map(|n| format!("/admin/edit/{}", n.id))
+            .unwrap_or_else(|| "/admin/new".into()),
         editing: p.note.is_some(),
         note_id: p.note.map(|n| n.id).unwrap_or(0),
         f: p.f,
@@ -124,8 +145,21 @@ fn render_page(s: &AppState, session: &AdminSession, p: Page<'_>, status: Status
 
 /// `GET /admin/new`.
 pub async fn new_form(State(s): State<AppState>, session: AdminSession) -> Result<Response> {
-    let f = FormView { content: String::new(), slug: String::new(), tags: String::new(), status: "published".into() };
-    let page = Page { title: "New note", note: None, f, form: None, error: None, preview: None, flash: None };
+    let f = FormView {
+        content: String::new(),
+        slug: String::new(),
+        tags: String::new(),
+        status: "published".into(),
+    };
+    let page = Page {
+        title: "New note",
+        note: None,
+        f,
+        form: None,
+        error: None,
+        preview: None,
+        flash: None,
+    };
     render_page(&s, &session, page, StatusCode::OK)
 }
 
@@ -138,22 +172,48 @@ pub async fn edit_form(
 ) -> Result<Response> {
     let note = live_note(&s, &id).await?;
     let done = q.as_deref().and_then(|q| q.strip_prefix("done="));
-    let page = Page { title: "Edit note", note: Some(&note), f: view_of(&note), form: None, error: None, preview: None, flash: flash_for(done) };
+    let page = Page {
+        title: "Edit note",
+        note: Some(&note),
+        f: view_of(&note),
+        form: None,
+        error: None,
+        preview: None,
+        flash: flash_for(done),
+    };
     render_page(&s, &session, page, StatusCode::OK)
 }
 
 /// A refusal: CSRF failures are a plain 403 page; anything else shows the form again.
-fn refused(s: &AppState, session: &AdminSession, r: Refused, note: Option<&Note>, title: &str) -> Result<Response> {
+fn refused(
+    s: &AppState,
+    session: &AdminSession,
+    r: Refused,
+    note: Option<&Note>,
+    title: &str,
+) -> Result<Response> {
     if matches!(r.error, AppError::Forbidden(_)) {
         return Err(r.error);
     }
     let status = r.error.status();
-    let page = Page { title, note, f: view_of_form(&r.form, note), form: Some(&r.form), error: Some(r.error.to_string()), preview: None, flash: None };
+    let page = Page {
+        title,
+        note,
+        f: view_of_form(&r.form, note),
+        form: Some(&r.form),
+        error: Some(r.error.to_string()),
+        preview: None,
+        flash: None,
+    };
     render_page(s, session, page, status)
 }
 
 /// `POST /admin/new`.
-pub async fn create(State(s): State<AppState>, session: AdminSession, mp: Multipart) -> Result<Response> {
+pub async fn create(
+    State(s): State<AppState>,
+    session: AdminSession,
+    mp: Multipart,
+) -> Result<Response> {
     let mut f = match form::read(mp, &session, &s.media, true, false).await {
         Ok(f) => f,
         Err(r) => return refused(&s, &session, r, None, "New note"),
@@ -170,19 +230,37 @@ pub async fn create(State(s): State<AppState>, session: AdminSession, mp: Multip
     match s.notes.create(input).await {
         Ok(note) => {
             tracing::info!(note.slug = %note.slug, photos = note.photos.len(), "note written in the admin");
-            let done = if status == Status::Draft { "draft" } else { "created" };
+            let done = if status == Status::Draft {
+                "draft"
+            } else {
+                "created"
+            };
             Ok(Redirect::to(&format!("/admin/?done={done}")).into_response())
         }
         Err(e) => {
             form::discard(&s.media, &mut f).await;
-            refused(&s, &session, Refused { form: f, error: e.into() }, None, "New note")
+            refused(
+                &s,
+                &session,
+                Refused {
+                    form: f,
+                    error: e.into(),
+                },
+                None,
+                "New note",
+            )
         }
     }
 }
 
 /// `POST /admin/edit/{id}`: content, tags, status and photos (add, remove, re-order,
 /// re-caption); the slug never changes.
-pub async fn save(State(s): State<AppState>, session: AdminSession, Path(id): Path<String>, mp: Multipart) -> Result<Response> {
+pub async fn save(
+    State(s): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+    mp: Multipart,
+) -> Result<Response> {
     let note = live_note(&s, &id).await?;
     let mut f = match form::read(mp, &session, &s.media, true, true).await {
         Ok(f) => f,
@@ -192,11 +270,23 @@ pub async fn save(State(s): State<AppState>, session: AdminSession, Path(id): Pa
         Ok(p) => p,
         Err(msg) => {
             form::discard(&s.media, &mut f).await;
-            return refused(&s, &session, Refused { form: f, error: AppError::BadRequest(msg) }, Some(&note), "Edit note");
+            return refused(
+                &s,
+                &session,
+                Refused {
+                    form: f,
+                    error: AppError::BadRequest(msg),
+                },
+                Some(&note),
+                "Edit note",
+            );
         }
     };
     // An explicit name (e.g. from Micropub) survives an edit; a heading-derived one follows the text.
-    let explicit = note.title.clone().filter(|t| split_title(&note.content).title.as_ref() != Some(t));
+    let explicit = note
+        .title
+        .clone()
+        .filter(|t| split_title(&note.content).title.as_ref() != Some(t));
     let input = NoteInput {
         content: f.content.clone(),
         name: explicit,
@@ -209,36 +299,64 @@ pub async fn save(State(s): State<AppState>, session: AdminSession, Path(id): Pa
         Ok(_) => Ok(Redirect::to(&format!("/admin/edit/{}?done=saved", note.id)).into_response()),
         Err(e) => {
             form::discard(&s.media, &mut f).await;
-            refused(&s, &session, Refused { form: f, error: e.into() }, Some(&note), "Edit note")
+            refused(
+                &s,
+                &session,
+                Refused {
+                    form: f,
+                    error: e.into(),
+                },
+                Some(&note),
+                "Edit note",
+            )
         }
     }
 }
 
 /// The note's photos after the edit: kept ones by their position field (ties keep the
 /// old order), then the new uploads.
-fn arrange_photos(note: &Note, f: &EditorForm) -> std::result::Result<Vec<(i64, Option<String>)>, String> {
+fn arrange_photos(
+    note: &Note,
+    f: &EditorForm,
+) -> std::result::Result<Vec<(i64, Option<String>)>, String> {
     let mut kept: Vec<(i64, usize, i64, Option<String>)> = note
         .photos
         .iter()
         .enumerate()
         .filter(|(_, p)| !f.remove.contains(&p.media.id))
         .map(|(i, p)| {
-            let caption = f.captions.get(&p.media.id).cloned().or_else(|| p.caption.clone());
-            (f.order.get(&p.media.id).copied().unwrap_or(i as i64 + 1), i, p.media.id, caption)
+            let caption = f
+                .captions
+                .get(&p.media.id)
+                .cloned()
+                .or_else(|| p.caption.clone());
+            (
+                f.order.get(&p.media.id).copied().unwrap_or(i as i64 + 1),
+                i,
+                p.media.id,
+                caption,
+            )
         })
         .collect();
     kept.sort_by_key(|(pos, i, _, _)| (*pos, *i));
-    let mut out: Vec<(i64, Option<String>)> = kept.into_iter().map(|(_, _, id, c)| (id, c)).collect();
+    let mut out: Vec<(i64, Option<String>)> =
+        kept.into_iter().map(|(_, _, id, c)| (id, c)).collect();
     out.extend(f.uploaded.iter().map(|(m, c)| (m.id, c.clone())));
     if out.len() > MAX_PHOTOS {
-        return Err(format!("A note can have at most {MAX_PHOTOS} photos: remove one before adding another."));
+        return Err(format!(
+            "A note can have at most {MAX_PHOTOS} photos: remove one before adding another."
+        ));
     }
     Ok(out)
 }
 
 /// `POST /admin/preview`: renders the text as it will look, keeps every value, stores
 /// nothing (chosen files are not uploaded by a preview).
-pub async fn preview(State(s): State<AppState>, session: AdminSession, mp: Multipart) -> Result<Response> {
+pub async fn preview(
+    State(s): State<AppState>,
+    session: AdminSession,
+    mp: Multipart,
+) -> Result<Response> {
     let f = match form::read(mp, &session, &s.media, false, false).await {
         Ok(f) => f,
         Err(r) => {
@@ -254,9 +372,31 @@ pub async fn preview(State(s): State<AppState>, session: AdminSession, mp: Multi
     };
     let split = split_title(&f.content);
     let base = url::Url::parse(&s.site.abs("/")).map_err(|e| AppError::Internal(e.into()))?;
-    let preview = PreviewView { title: split.title.clone(), html: render(if split.title.is_some() { split.body } else { &f.content }, &base) };
-    let title = if note.is_some() { "Edit note" } else { "New note" };
+    let preview = PreviewView {
+        title: split.title.clone(),
+        html: render(
+            if split.title.is_some() {
+                split.body
+            } else {
+                &f.content
+            },
+            &base,
+        ),
+    };
+    let title = if note.is_some() {
+        "Edit note"
+    } else {
+        "New note"
+    };
     let error = form::check_text(&f, note.is_some()).err();
-    let page = Page { title, note: note.as_ref(), f: view_of_form(&f, note.as_ref()), form: Some(&f), error, preview: Some(preview), flash: None };
+    let page = Page {
+        title,
+        note: note.as_ref(),
+        f: view_of_form(&f, note.as_ref()),
+        form: Some(&f),
+        error,
+        preview: Some(preview),
+        flash: None,
+    };
     render_page(&s, &session, page, StatusCode::OK)
 }

@@ -66,7 +66,10 @@ pub async fn read(
     store_photos: bool,
     editing: bool,
 ) -> Result<EditorForm, Refused> {
-    let mut f = EditorForm { status: "published".into(), ..Default::default() };
+    let mut f = EditorForm {
+        status: "published".into(),
+        ..Default::default()
+    };
     let mut csrf_ok = false;
     let mut text_checked: Option<Result<(), String>> = None;
     let mut failure: Option<AppError> = None;
@@ -75,14 +78,22 @@ pub async fn read(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) => {
-                failure.get_or_insert(AppError::BadRequest(format!("The form could not be read: {}", e.body_text())));
+                failure.get_or_insert(AppError::BadRequest(format!(
+                    "The form could not be read: {}",
+                    e.body_text()
+                )));
                 break;
             }
         };
         let name = field.name().unwrap_or_default().to_string();
         if !csrf_ok {
             if name != "csrf_token" {
-                return Err(Refused { form: f, error: AppError::Forbidden("The form has expired: reload the page and try again.".into()) });
+                return Err(Refused {
+                    form: f,
+                    error: AppError::Forbidden(
+                        "The form has expired: reload the page and try again.".into(),
+                    ),
+                });
             }
             let token = text(field).await.ok();
             if let Err(e) = session.verify_csrf(token.as_deref()) {
@@ -91,8 +102,13 @@ pub async fn read(
             csrf_ok = true;
             continue;
         }
-        if let Some(slot) = name.strip_prefix("photo").and_then(|n| n.parse::<usize>().ok()) {
-            let ok = text_checked.get_or_insert_with(|| check_text(&f, editing)).is_ok();
+        if let Some(slot) = name
+            .strip_prefix("photo")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            let ok = text_checked
+                .get_or_insert_with(|| check_text(&f, editing))
+                .is_ok();
             if !(store_photos && ok && failure.is_none()) {
                 drain(field).await;
                 continue;
@@ -127,7 +143,10 @@ pub async fn read(
                     f.order.insert(id, value.trim().parse().unwrap_or(i64::MAX));
                 } else if let Some(id) = name.strip_prefix("remove_").and_then(|n| n.parse().ok()) {
                     f.remove.push(id);
-                } else if let Some(slot) = name.strip_prefix("new_caption").and_then(|n| n.parse().ok()) {
+                } else if let Some(slot) = name
+                    .strip_prefix("new_caption")
+                    .and_then(|n| n.parse().ok())
+                {
                     f.new_captions.insert(slot, value);
                 }
             }
@@ -146,7 +165,10 @@ pub async fn read(
     }
     if let Some(Err(msg)) = text_checked.or_else(|| Some(check_text(&f, editing))) {
         discard(media, &mut f).await;
-        return Err(Refused { form: f, error: AppError::BadRequest(msg) });
+        return Err(Refused {
+            form: f,
+            error: AppError::BadRequest(msg),
+        });
     }
     Ok(f)
 }
@@ -163,17 +185,18 @@ pub async fn discard(media: &MediaStore, f: &mut EditorForm) {
 async fn text(field: Field<'_>) -> Result<String, AppError> {
     let mut out = Vec::new();
     let mut field = field;
-    while let Some(chunk) = field
-        .chunk()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("The form could not be read: {}", e.body_text())))?
-    {
+    while let Some(chunk) = field.chunk().await.map_err(|e| {
+        AppError::BadRequest(format!("The form could not be read: {}", e.body_text()))
+    })? {
         if out.len() + chunk.len() > MAX_TEXT {
-            return Err(AppError::PayloadTooLarge("a text field is longer than 200 kB".into()));
+            return Err(AppError::PayloadTooLarge(
+                "a text field is longer than 200 kB".into(),
+            ));
         }
         out.extend_from_slice(&chunk);
     }
-    String::from_utf8(out).map_err(|_| AppError::BadRequest("The form contains text that is not UTF-8.".into()))
+    String::from_utf8(out)
+        .map_err(|_| AppError::BadRequest("The form contains text that is not UTF-8.".into()))
 }
 
 async fn drain(mut field: Field<'_>) {
@@ -184,10 +207,9 @@ async fn drain(mut field: Field<'_>) {
 /// is `Ok(None)`.
 async fn store_photo(mut field: Field<'_>, media: &MediaStore) -> Result<Option<Media>, AppError> {
     let file_name = field.file_name().map(str::to_string);
-    let first = field
-        .chunk()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {}", e.body_text())))?;
+    let first = field.chunk().await.map_err(|e| {
+        AppError::BadRequest(format!("The upload could not be read: {}", e.body_text()))
+    })?;
     let Some(first) = first.filter(|c| !c.is_empty()) else {
         return Ok(None);
     };

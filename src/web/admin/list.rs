@@ -58,7 +58,12 @@ struct ListQuery {
     done: Option<String>,
 }
 
-async fn list(s: &AppState, session: &AdminSession, q: Option<&str>, deleted: bool) -> Result<Response> {
+async fn list(
+    s: &AppState,
+    session: &AdminSession,
+    q: Option<&str>,
+    deleted: bool,
+) -> Result<Response> {
     let q: ListQuery = serde_urlencoded::from_str(q.unwrap_or(""))
         .map_err(|_| AppError::BadRequest("The query string could not be read.".into()))?;
     let offset = match q.page.as_deref() {
@@ -82,7 +87,11 @@ async fn list(s: &AppState, session: &AdminSession, q: Option<&str>, deleted: bo
             date_human: human_date(n.date()),
         })
         .collect();
-    let mut a = AdminLayout::new(&s.site, session, if deleted { "Deleted notes" } else { "Notes" });
+    let mut a = AdminLayout::new(
+        &s.site,
+        session,
+        if deleted { "Deleted notes" } else { "Notes" },
+    );
     a.flash = flash_for(q.done.as_deref());
     let tpl = Dashboard {
         a,
@@ -96,12 +105,20 @@ async fn list(s: &AppState, session: &AdminSession, q: Option<&str>, deleted: bo
 }
 
 /// `GET /admin/`: every note, drafts included, newest first.
-pub async fn dashboard(State(s): State<AppState>, session: AdminSession, RawQuery(q): RawQuery) -> Result<Response> {
+pub async fn dashboard(
+    State(s): State<AppState>,
+    session: AdminSession,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
     list(&s, &session, q.as_deref(), false).await
 }
 
 /// `GET /admin/deleted`: soft-deleted notes, restorable.
-pub async fn deleted(State(s): State<AppState>, session: AdminSession, RawQuery(q): RawQuery) -> Result<Response> {
+pub async fn deleted(
+    State(s): State<AppState>,
+    session: AdminSession,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
     list(&s, &session, q.as_deref(), true).await
 }
 
@@ -114,9 +131,17 @@ struct ConfirmDelete {
 }
 
 /// `GET /admin/delete/{id}`: the confirmation step.
-pub async fn confirm_delete(State(s): State<AppState>, session: AdminSession, Path(id): Path<String>) -> Result<Response> {
+pub async fn confirm_delete(
+    State(s): State<AppState>,
+    session: AdminSession,
+    Path(id): Path<String>,
+) -> Result<Response> {
     let note = live_note(&s, &id).await?;
-    let tpl = ConfirmDelete { a: AdminLayout::new(&s.site, &session, "Delete note"), id: note.id, label: label(&note) };
+    let tpl = ConfirmDelete {
+        a: AdminLayout::new(&s.site, &session, "Delete note"),
+        id: note.id,
+        label: label(&note),
+    };
     Ok(Html(tpl.render()?).into_response())
 }
 
@@ -161,8 +186,13 @@ pub async fn restore(
 
 /// The note with this id (from the path), deleted or not.
 pub async fn note_by_id(s: &AppState, id: &str) -> Result<Note> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound("There is no note with this number.".into()))?;
-    s.notes.get(id).await?.ok_or_else(|| AppError::NotFound("There is no note with this number.".into()))
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::NotFound("There is no note with this number.".into()))?;
+    s.notes
+        .get(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no note with this number.".into()))
 }
 
 /// The note with this id, refusing deleted ones.

@@ -21,14 +21,20 @@ mod list;
 pub fn router(max_body: usize) -> Router<AppState> {
     let uploads = Router::new()
         .route("/admin/new", get(editor::new_form).post(editor::create))
-        .route("/admin/edit/{id}", get(editor::edit_form).post(editor::save))
+        .route(
+            "/admin/edit/{id}",
+            get(editor::edit_form).post(editor::save),
+        )
         .route("/admin/preview", post(editor::preview))
         .layer(DefaultBodyLimit::max(max_body));
     Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
         .route("/admin/", get(list::dashboard))
         .route("/admin/deleted", get(list::deleted))
-        .route("/admin/delete/{id}", get(list::confirm_delete).post(list::delete))
+        .route(
+            "/admin/delete/{id}",
+            get(list::confirm_delete).post(list::delete),
+        )
         .route("/admin/restore/{id}", post(list::restore))
         .merge(uploads)
         .layer(SetResponseHeaderLayer::overriding(
