@@ -28,17 +28,24 @@ pub struct Row {
     pub date_human: String,
 }
 
-/// A short human label for a note: its title, else the start of its text.
+/// A short human label for a note: its title, else the start of its text. Built from
+/// the Markdown without rendering it (the dashboard lists many notes per request).
 pub fn label(n: &Note) -> String {
     n.title.clone().unwrap_or_else(|| {
-        let text = html_to_text(&crate::domain::markdown::render(&n.content, &url_base()));
-        let l = excerpt(&text, 80);
+        let head: String = n.content.chars().take(400).collect();
+        let text: String = head
+            .chars()
+            .map(|c| {
+                if matches!(c, '*' | '_' | '#' | '`' | '>' | '[' | ']' | '|' | '~') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let l = excerpt(&html_to_text(&text), 80);
         if l.is_empty() { n.slug.to_string() } else { l }
     })
-}
-
-fn url_base() -> url::Url {
-    url::Url::parse("http://localhost/").expect("static URL parses")
 }
 
 #[derive(Template)]
