@@ -14,7 +14,7 @@ use super::error::MediaError;
 /// Decodes the primary image of a HEIC/HEIF file to 8-bit RGB.
 #[cfg(feature = "heic")]
 pub fn decode(path: &Path, kind: Kind) -> Result<Decoded, MediaError> {
-    use libheif_rs::{ColorSpace, HeifContext, HeifErrorCode, LibHeif, RgbChroma};
+    use libheif_rs::{ColorSpace, DecodingOptions, HeifContext, HeifErrorCode, LibHeif, RgbChroma};
 
     let data = std::fs::read(path)?;
     let refused = |e: libheif_rs::HeifError| match e.code {
@@ -34,13 +34,24 @@ pub fn decode(path: &Path, kind: Kind) -> Result<Decoded, MediaError> {
     super::decode::check_size(handle.width(), handle.height())?;
     let icc = handle.color_profile_raw().map(|p| p.data);
     let lib = LibHeif::new();
+    // 10-bit photos (HDR captures) come out as 8-bit RGB like every other input.
+    let mut options = DecodingOptions::new();
+    if let Some(o) = options.as_mut() {
+        o.set_convert_hdr_to_8bit(true);
+    }
     let decoded = lib
-        .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgb), None)
+        .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgb), options)
         .map_err(refused)?;
     let plane = decoded
         .planes()
         .interleaved
         .ok_or_else(|| MediaError::Corrupt("libheif returned no interleaved plane".into()))?;
+    if plane.storage_bits_per_pixel != 24 {
+        return Err(MediaError::Unsupported(format!(
+            "This HEIC/HEIF image has {} bits per pixel, which is not supported. Please export it as JPEG.",
+            plane.storage_bits_per_pixel
+        )));
+    }
     let (width, height) = (plane.width, plane.height);
     let row = width as usize * 3;
     let mut pixels = Vec::with_capacity(row * height as usize);

@@ -3,6 +3,7 @@
 //! benchmark calls [`process`] directly.
 
 use std::path::Path;
+use std::time::Instant;
 
 use image::DynamicImage;
 use image::metadata::Orientation;
@@ -92,7 +93,9 @@ pub fn process(
     if fail == Some(FailAt::Decode) {
         return Err(MediaError::Injected(FailAt::Decode));
     }
+    let started = Instant::now();
     let decoded = decode(path, kind)?;
+    let decoded_at = started.elapsed();
     if fail == Some(FailAt::Encode) {
         return Err(MediaError::Injected(FailAt::Encode));
     }
@@ -112,26 +115,40 @@ pub fn process(
         Kind::Gif => Format::Gif,
         _ => Format::Jpeg,
     };
-    let (base, stored) = match gif {
-        Some(gif) => {
-            let base = fit(&image, orientation, tier(len).max_side)?;
-            let stored = Encoded {
-                format,
-                width: gif.width,
-                height: gif.height,
-                data: gif.data,
-            };
-            (base, stored)
-        }
-        None => optimise(&image, orientation, format, tier(len), icc)?,
-    };
-    drop(image);
     let variant_format = match format {
         Format::Gif if has_alpha => Format::Png,
         Format::Gif => Format::Jpeg,
         other => other,
     };
-    let variants = variants(&base, variant_format, icc)?;
+    let first = tier(len);
+    let base = fit(&image, orientation, first.max_side)?;
+    let fitted_at = started.elapsed();
+    // The variants are made from the tier-sized pixels on a second thread while this
+    // one encodes the stored image: the two are independent.
+    let (stored, mut variants) = std::thread::scope(|s| {
+        let variants = s.spawn(|| variants(&base, variant_format, icc));
+        let stored = match gif {
+            Some(gif) => Ok(Encoded {
+                format,
+                width: gif.width,
+                height: gif.height,
+                data: gif.data,
+            }),
+            None => optimise(&image, &base, orientation, format, first, icc),
+        };
+        let variants = variants
+            .join()
+            .map_err(|_| MediaError::Encode("making the variants panicked".into()))?;
+        Ok::<_, MediaError>((stored?, variants?))
+    })?;
+    // A stored image shrunk to fit the byte limit drops variants now as wide as it.
+    variants.retain(|(name, v)| *name == VariantName::Thumb || v.width < stored.width);
+    tracing::debug!(
+        decode_ms = decoded_at.as_millis() as u64,
+        fit_ms = (fitted_at - decoded_at).as_millis() as u64,
+        encode_ms = (started.elapsed() - fitted_at).as_millis() as u64,
+        "processed a photo"
+    );
     Ok(Processed {
         kind,
         stored,
@@ -140,15 +157,16 @@ pub fn process(
     })
 }
 
-/// Encodes the stored image, stepping down until it is under [`STORED_MAX_BYTES`].
-/// Returns the pixels stored too, which the variants are made from.
+/// Encodes the stored image (`base`, already fitted to the `first` tier), stepping
+/// down from `image` until it is under [`STORED_MAX_BYTES`].
 fn optimise(
     image: &DynamicImage,
+    base: &DynamicImage,
     orientation: Orientation,
     format: Format,
     first: Tier,
     icc: Option<&[u8]>,
-) -> Result<(DynamicImage, Encoded), MediaError> {
+) -> Result<Encoded, MediaError> {
     let mut last = None;
     let mut tried_side = 0;
     for t in attempts(first) {
@@ -157,16 +175,21 @@ fn optimise(
             continue;
         }
         tried_side = t.max_side;
-        let base = fit(image, orientation, t.max_side)?;
-        let data = encode(&base, format, t.quality, icc)?;
-        let done = data.len() <= STORED_MAX_BYTES;
-        let encoded = Encoded {
-            format,
-            width: base.width(),
-            height: base.height(),
-            data,
+        let smaller;
+        let pixels = if t.max_side == first.max_side {
+            base
+        } else {
+            smaller = fit(image, orientation, t.max_side)?;
+            &smaller
         };
-        last = Some((base, encoded));
+        let data = encode(pixels, format, t.quality, icc)?;
+        let done = data.len() <= STORED_MAX_BYTES;
+        last = Some(Encoded {
+            format,
+            width: pixels.width(),
+            height: pixels.height(),
+            data,
+        });
         if done {
             break;
         }

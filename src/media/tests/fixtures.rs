@@ -158,11 +158,20 @@ fn crc32(data: &[u8]) -> u32 {
     !crc
 }
 
-/// A HEIC made by `heif-enc` from `jpeg`, or `None` (with a note) when the tool is missing.
-pub fn heic_from(jpeg: &[u8], dir: &Path) -> Option<Vec<u8>> {
-    let input = dir.join("heic-source.jpg");
+/// A 16-bit PNG of 320×240 (`heif-enc` makes a 10-bit HEIC of it).
+pub fn png_16_bit() -> Vec<u8> {
+    let img = image::ImageBuffer::<image::Rgb<u16>, _>::from_fn(320, 240, |x, y| {
+        image::Rgb([(x * 200) as u16, (y * 270) as u16, 30_000])
+    });
+    encode(DynamicImage::ImageRgb16(img), ImageFormat::Png)
+}
+
+/// A HEIC made by `heif-enc` from `source` (a JPEG or PNG, named by `ext`), or `None`
+/// (with a note) when the tool is missing.
+pub fn heic_from(source: &[u8], ext: &str, dir: &Path) -> Option<Vec<u8>> {
+    let input = dir.join(format!("heic-source.{ext}"));
     let output = dir.join("fixture.heic");
-    std::fs::write(&input, jpeg).unwrap();
+    std::fs::write(&input, source).unwrap();
     let status = std::process::Command::new("heif-enc")
         .args(["-q", "80", "-o"])
         .arg(&output)

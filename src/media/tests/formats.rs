@@ -165,7 +165,7 @@ async fn mpo_is_stored_as_its_first_image() {
 #[tokio::test]
 async fn heic_becomes_jpeg() {
     let b = Bench::new().await;
-    let Some(upload) = heic_from(&halves_jpeg(640, 480), b.tmp.path()) else {
+    let Some(upload) = heic_from(&halves_jpeg(640, 480), "jpg", b.tmp.path()) else {
         return;
     };
     let m = b.save(&upload, "IMG_0002.HEIC").await.unwrap();
@@ -178,6 +178,30 @@ async fn heic_becomes_jpeg() {
     assert!(stored.get_pixel(100, 240).0[0] > 150 && stored.get_pixel(540, 240).0[2] > 150);
     let names: Vec<_> = m.variants.iter().map(|v| v.name).collect();
     assert_eq!(names, vec![VariantName::Thumb, VariantName::Small]);
+}
+
+#[tokio::test]
+async fn ten_bit_heic_becomes_8_bit_jpeg_and_a_cut_heic_is_refused() {
+    let b = Bench::new().await;
+    let Some(upload) = heic_from(&png_16_bit(), "png", b.tmp.path()) else {
+        return;
+    };
+    let m = b.save(&upload, "hdr.heic").await.unwrap();
+    assert_eq!(
+        (m.mime.as_str(), m.width, m.height),
+        ("image/jpeg", 320, 240)
+    );
+    assert!(matches!(
+        decode(&b.read(&m.path)),
+        image::DynamicImage::ImageRgb8(_)
+    ));
+
+    let e = b
+        .save(&upload[..upload.len() / 2], "cut.heic")
+        .await
+        .unwrap_err();
+    assert!(e.is_client_error(), "{e:?}");
+    assert_eq!(b.row_paths().await.len(), 1 + m.variants.len());
 }
 
 #[tokio::test]
