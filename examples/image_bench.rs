@@ -5,14 +5,17 @@
 //! ```text
 //! cargo run --release --example image_bench -- FILE [RUNS]
 //! cargo run --release --example image_bench -- --make-photo OUT.jpg [WIDTH HEIGHT]
+//! cargo run --release --example image_bench -- --concurrent FILE N
 //! ```
 //! Prints one line per run, the median, and the peak RSS of this process.
+//! `--concurrent` saves N copies at once through `MediaStore` (temp data folder), to
+//! show what the processing semaphore bounds: wall time and peak RSS.
 
 use std::path::Path;
 use std::time::Instant;
 
 use starpunk::media::process::process;
-use starpunk::media::{SNIFF_LEN, sniff};
+use starpunk::media::{MediaSettings, MediaStore, SNIFF_LEN, sniff};
 
 fn main() -> anyhow::Result<()> {
     // RUST_LOG=starpunk=debug shows where the time goes (decode / stored / variants).
@@ -30,6 +33,13 @@ fn main() -> anyhow::Result<()> {
             let w = args.get(2).map_or(Ok(4000), |s| s.parse())?;
             let h = args.get(3).map_or(Ok(3000), |s| s.parse())?;
             make_photo(Path::new(out), w, h)
+        }
+        Some("--concurrent") => {
+            let file = args
+                .get(1)
+                .ok_or_else(|| anyhow::anyhow!("--concurrent needs a file"))?;
+            let n = args.get(2).map_or(Ok(4), |s| s.parse())?;
+            concurrent(Path::new(file), n)
         }
         Some(file) => {
             let runs = args.get(1).map_or(Ok(5), |s| s.parse())?;
@@ -64,6 +74,36 @@ fn bench(file: &Path, runs: usize) -> anyhow::Result<()> {
     println!("median {:.3} s", times[times.len() / 2]);
     println!("peak RSS {} MB", peak_rss_kb() / 1024);
     Ok(())
+}
+
+fn concurrent(file: &Path, n: usize) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        let data = tempfile::tempdir()?;
+        let db = starpunk::db::Db::open(data.path()).await?;
+        let settings = MediaSettings {
+            media_dir: data.path().join("media"),
+            debug_dir: data.path().join("debug"),
+            max_upload: starpunk::media::MAX_UPLOAD,
+            save_failed_uploads: false,
+            debug_max_age: std::time::Duration::from_secs(86_400),
+            debug_max_bytes: 0,
+        };
+        let store = MediaStore::with_settings(db, settings);
+        let t = Instant::now();
+        let saves: Vec<_> = (0..n)
+            .map(|_| {
+                let (store, file) = (store.clone(), file.to_path_buf());
+                tokio::spawn(async move { store.save_file(&file, None).await })
+            })
+            .collect();
+        for s in saves {
+            s.await??;
+        }
+        println!("{n} saves at once: {:.3} s", t.elapsed().as_secs_f64());
+        println!("peak RSS {} MB", peak_rss_kb() / 1024);
+        Ok(())
+    })
 }
 
 /// A photo-like JPEG: smooth gradients, soft shapes and sensor-like noise, encoded at
