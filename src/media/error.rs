@@ -27,7 +27,7 @@ pub enum MediaError {
     #[error("{0}")]
     Unsupported(String),
     /// Bigger than the upload limit.
-    #[error("The file is larger than {} MB, the largest upload accepted.", limit / (1024 * 1024))]
+    #[error("The file is larger than {}, the largest upload accepted.", human_size(*limit))]
     TooLarge { limit: u64 },
     /// A file that ends before its image does.
     #[error("The image file is incomplete (the upload may have been cut off). Please try again.")]
@@ -52,6 +52,15 @@ pub enum MediaError {
     /// The upload stream broke off (the client went away).
     #[error("The upload was interrupted: {0}")]
     Stream(String),
+}
+
+/// `50 MB`, `512 KB`: sizes as a person reads them (binary units, rounded down).
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{} MB", b / (1024 * 1024)),
+        b if b >= 1024 => format!("{} KB", b / 1024),
+        b => format!("{b} bytes"),
+    }
 }
 
 impl MediaError {
@@ -94,5 +103,26 @@ impl From<MediaError> for AppError {
             MediaError::Db(e) => e.into(),
             other => AppError::Internal(other.into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_limit_reads_naturally() {
+        let e = MediaError::TooLarge {
+            limit: 50 * 1024 * 1024,
+        };
+        assert_eq!(
+            e.to_string(),
+            "The file is larger than 50 MB, the largest upload accepted."
+        );
+        assert!(
+            MediaError::TooLarge { limit: 2048 }
+                .to_string()
+                .contains("2 KB")
+        );
     }
 }
