@@ -196,13 +196,26 @@ impl Notes {
         Ok(())
     }
 
-    /// Removes a note for good.
-    pub async fn purge(&self, id: i64) -> Result<(), NoteError> {
+    /// Removes a note for good. Returns the ids of its photos that no other note shows
+    /// any more, for the caller to delete with `MediaStore::delete` (a soft delete keeps
+    /// them; only a purge lets them go).
+    pub async fn purge(&self, id: i64) -> Result<Vec<i64>, NoteError> {
+        let photos: Vec<i64> = media_q::for_notes(&self.db, &[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.media.id)
+            .collect();
         let mut tx = self.db.begin().await?;
         q::purge(&self.db, &mut tx, id).await?;
+        let still_used = media_q::attached(&self.db, &mut tx, &photos).await?;
         tx.commit().await?;
         self.generation.bump();
-        Ok(())
+        Ok(photos
+            .into_iter()
+            .filter(|m| !still_used.contains(m))
+            .collect())
     }
 
     /// Any note by id (drafts and deleted included), with tags.

@@ -251,3 +251,15 @@ pub async fn delete(db: &Db, tx: &mut Tx, id: i64) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// Which of `ids` some note still shows.
+pub async fn attached(db: &Db, tx: &mut Tx, ids: &[i64]) -> sqlx::Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    db.count(1);
+    sqlx::query_scalar("SELECT DISTINCT media_id FROM note_media WHERE media_id IN (SELECT value FROM json_each(?))")
+        .bind(ids_json(ids))
+        .fetch_all(&mut **tx)
+        .await
+}

@@ -235,3 +235,64 @@ async fn photo_queries_do_not_grow_with_notes() {
         "queries for 1 note vs 30 notes with photos"
     );
 }
+
+#[tokio::test]
+async fn deleted_notes_keep_photos_until_purged() {
+    let app = TestApp::new().await;
+    let shared = app
+        .state
+        .media
+        .save(bytes_stream(image_bytes(ImageFormat::Jpeg, 400, 300)), None)
+        .await
+        .unwrap();
+    let own = app
+        .state
+        .media
+        .save(bytes_stream(image_bytes(ImageFormat::Jpeg, 500, 300)), None)
+        .await
+        .unwrap();
+    let a = app
+        .note_with(NoteInput {
+            content: "a".into(),
+            photos: Some(vec![(shared.id, None), (own.id, None)]),
+            ..Default::default()
+        })
+        .await;
+    app.note_with(NoteInput {
+        content: "b".into(),
+        photos: Some(vec![(shared.id, None)]),
+        ..Default::default()
+    })
+    .await;
+    app.state.notes.delete(a.id).await.unwrap();
+    assert_eq!(
+        app.state
+            .notes
+            .get(a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .photos
+            .len(),
+        2,
+        "a soft delete keeps the photos"
+    );
+    assert_eq!(app.get(&own.url_path()).await.status, StatusCode::OK);
+
+    let freed = app.state.notes.purge(a.id).await.unwrap();
+    assert_eq!(
+        freed,
+        [own.id],
+        "only the photo no other note shows is freed"
+    );
+    for id in freed {
+        app.state.media.delete(id).await.unwrap();
+    }
+    assert_eq!(app.get(&own.url_path()).await.status, StatusCode::NOT_FOUND);
+    assert!(app.state.media.get(own.id).await.unwrap().is_none());
+    assert_eq!(
+        app.get(&shared.url_path()).await.status,
+        StatusCode::OK,
+        "the shared photo stays"
+    );
+}
