@@ -20,9 +20,21 @@ const PAGE_CACHE_ENTRIES: usize = 512;
 /// Longest a cached page is served without re-rendering (writes invalidate sooner).
 const PAGE_CACHE_SECONDS: u64 = 300;
 
-/// Everything a handler needs, cheap to clone.
+/// Everything a handler needs. Cloned by every layer and handler of every request, so it
+/// is one `Arc` (one reference count) rather than a struct of a dozen of them.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The fields of [`AppState`].
+pub struct Shared {
     pub config: Arc<Config>,
     pub db: Db,
     pub notes: Notes,
@@ -66,7 +78,7 @@ impl AppState {
             .expect("the outbound HTTP client can be built");
         let auth = crate::auth::shared(&config);
         let media = crate::media::MediaStore::new(db.clone(), &config);
-        AppState {
+        AppState(Arc::new(Shared {
             media,
             http,
             auth,
@@ -77,7 +89,7 @@ impl AppState {
             site,
             pages,
             feeds,
-        }
+        }))
     }
 }
 
