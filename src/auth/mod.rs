@@ -54,6 +54,8 @@ pub struct AuthState {
     /// Sign-in attempts per client address.
     pub limiter: ratelimit::RateLimiter,
     fetch_timeout_ms: AtomicU64,
+    /// Unix seconds of the last purge of expired rows (at most one a minute).
+    last_purge: AtomicU64,
 }
 
 impl AuthState {
@@ -73,6 +75,7 @@ impl AuthState {
             key,
             endpoints: endpoints::EndpointCache::default(),
             limiter: ratelimit::RateLimiter::new(ratelimit::MAX_ATTEMPTS, ratelimit::WINDOW),
+            last_purge: AtomicU64::new(0),
             fetch_timeout_ms: AtomicU64::new(fetch::TIMEOUT.as_millis() as u64),
         }
     }
@@ -110,6 +113,19 @@ pub fn router() -> Router<AppState> {
 /// Deletes expired sessions and old sign-in states (at start-up and on each sign-in).
 pub async fn purge_expired(state: &AppState) {
     let at = now();
+    // Expired rows are harmless until purged: one purge a minute keeps sign-in to a
+    // single write per attempt.
+    let secs = u64::try_from(at.timestamp()).unwrap_or(0);
+    let last = state.auth.last_purge.load(Ordering::Relaxed);
+    if secs < last + 60
+        || state
+            .auth
+            .last_purge
+            .compare_exchange(last, secs, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
     if let Err(e) = crate::db::auth::purge(&state.db, at, at - STATE_KEPT).await {
         tracing::warn!(error = %e, "could not purge expired sessions");
     }
