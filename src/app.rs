@@ -111,10 +111,6 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             crate::web::headers::site_headers,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::web::errors::render_error_pages,
-        ))
         .layer(CatchPanicLayer::custom(crate::web::errors::panic_response))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -1,6 +1,6 @@
 //! One error type for HTML routes. Details are logged once, here at the boundary, and
 //! never shown to the client; the client gets an error page in the site layout (rendered
-//! by `web::errors::render_error_pages`, which has the site's state).
+//! by `web::errors::render_error_page`, which has the site's state).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

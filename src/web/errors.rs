@@ -5,9 +5,7 @@ use std::any::Any;
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
@@ -37,12 +35,10 @@ pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<Body> {
 
 /// Replaces the body of any response carrying an [`ErrorPage`] with the HTML page,
 /// keeping the status and the headers (e.g. `Allow` on a 405).
-pub async fn render_error_pages(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let res = next.run(req).await;
+/// Replaces the body of a response carrying an [`ErrorPage`] with the HTML page, keeping
+/// the status and the headers (e.g. `Allow` on a 405); other responses pass unchanged.
+/// Called by `web::headers::site_headers`, the one middleware every response crosses.
+pub fn render_error_page(state: &AppState, res: Response) -> Response {
     let Some(page) = res.extensions().get::<ErrorPage>().cloned() else {
         return res;
     };

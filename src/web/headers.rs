@@ -2,7 +2,7 @@
 //! against absurdly long addresses.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -23,11 +23,13 @@ pub async fn site_headers(State(state): State<AppState>, req: Request, next: Nex
         .map(|p| p.as_str().len())
         .unwrap_or(0)
         > MAX_URI_LEN;
-    let mut res = if too_long {
+    let res = if too_long {
         AppError::UriTooLong.into_response()
     } else {
         next.run(req).await
     };
+    // One layer for both jobs: each `from_fn` layer costs a boxed future per request.
+    let mut res = crate::web::errors::render_error_page(&state, res);
     let h = res.headers_mut();
     if let Some(link) = state.site.link_header() {
         h.append(header::LINK, link);
@@ -44,10 +46,6 @@ pub async fn site_headers(State(state): State<AppState>, req: Request, next: Nex
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
-    );
-    h.insert(
-        HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("interest-cohort=()"),
     );
     res
 }
