@@ -208,13 +208,26 @@ fn refused(
     render_page(s, session, page, status)
 }
 
+/// Removes the photos this request stored, then shows the form again with the reason.
+async fn refuse_and_discard(
+    s: &AppState,
+    session: &AdminSession,
+    mut f: EditorForm,
+    error: AppError,
+    note: Option<&Note>,
+    title: &str,
+) -> Result<Response> {
+    form::discard(&s.media, &mut f).await;
+    refused(s, session, Refused { form: f, error }, note, title)
+}
+
 /// `POST /admin/new`.
 pub async fn create(
     State(s): State<AppState>,
     session: AdminSession,
     mp: Multipart,
 ) -> Result<Response> {
-    let mut f = match form::read(mp, &session, &s.media, true, false).await {
+    let f = match form::read(mp, &session, &s.media, true, false).await {
         Ok(f) => f,
         Err(r) => return refused(&s, &session, r, None, "New note"),
     };
@@ -237,19 +250,7 @@ pub async fn create(
             };
             Ok(Redirect::to(&format!("/admin/?done={done}")).into_response())
         }
-        Err(e) => {
-            form::discard(&s.media, &mut f).await;
-            refused(
-                &s,
-                &session,
-                Refused {
-                    form: f,
-                    error: e.into(),
-                },
-                None,
-                "New note",
-            )
-        }
+        Err(e) => refuse_and_discard(&s, &session, f, e.into(), None, "New note").await,
     }
 }
 
@@ -262,24 +263,22 @@ pub async fn save(
     mp: Multipart,
 ) -> Result<Response> {
     let note = live_note(&s, &id).await?;
-    let mut f = match form::read(mp, &session, &s.media, true, true).await {
+    let f = match form::read(mp, &session, &s.media, true, true).await {
         Ok(f) => f,
         Err(r) => return refused(&s, &session, r, Some(&note), "Edit note"),
     };
     let photos = match arrange_photos(&note, &f) {
         Ok(p) => p,
         Err(msg) => {
-            form::discard(&s.media, &mut f).await;
-            return refused(
+            return refuse_and_discard(
                 &s,
                 &session,
-                Refused {
-                    form: f,
-                    error: AppError::BadRequest(msg),
-                },
+                f,
+                AppError::BadRequest(msg),
                 Some(&note),
                 "Edit note",
-            );
+            )
+            .await;
         }
     };
     // An explicit name (e.g. from Micropub) survives an edit; a heading-derived one follows the text.
@@ -297,19 +296,7 @@ pub async fn save(
     };
     match s.notes.update(note.id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/edit/{}?done=saved", note.id)).into_response()),
-        Err(e) => {
-            form::discard(&s.media, &mut f).await;
-            refused(
-                &s,
-                &session,
-                Refused {
-                    form: f,
-                    error: e.into(),
-                },
-                Some(&note),
-                "Edit note",
-            )
-        }
+        Err(e) => refuse_and_discard(&s, &session, f, e.into(), Some(&note), "Edit note").await,
     }
 }
 
