@@ -5,8 +5,6 @@ use std::time::Duration;
 
 use axum::Router;
 use tokio::net::TcpListener;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -104,18 +102,8 @@ pub fn build_router(state: AppState) -> Router {
         ))
         .fallback(crate::web::errors::not_found)
         .method_not_allowed_fallback(crate::web::errors::method_not_allowed)
-        .layer(axum::middleware::from_fn(
-            crate::auth::session::session_layer,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::web::headers::site_headers,
-        ))
-        .layer(CatchPanicLayer::custom(crate::web::errors::panic_response))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        // Two layers only: each `Router` layer costs boxing per request (see web::layer).
+        .layer(crate::web::layer::SiteLayer::new(state.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(crate::web::trace::make_span))
         .with_state(state)
 }

@@ -29,6 +29,8 @@ pub enum AppError {
     PayloadTooLarge(String),
     #[error("The address is too long.")]
     UriTooLong,
+    #[error("The server took too long to answer this request. Please try again in a moment.")]
+    TimedOut,
     #[error("Something went wrong on our side.")]
     Internal(#[from] anyhow::Error),
 }
@@ -51,6 +53,7 @@ impl AppError {
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UriTooLong => StatusCode::URI_TOO_LONG,
+            AppError::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -1,16 +1,15 @@
 //! Sessions: a random token in the `starpunk_session` cookie, stored as its SHA-256,
 //! valid 30 days and sliding (moved forward at most once an hour, so reading a page
 //! does not cost a write). [`AdminSession`] is the extractor every `/admin/` handler
-//! takes; [`session_layer`] marks responses that looked at the session
-//! `private, no-store` and carries the refreshed cookie out.
+//! takes; the site layer ([`crate::web::layer`]) marks responses that looked at the
+//! session `private, no-store` and carries the refreshed cookie out.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
@@ -83,9 +82,11 @@ pub fn csrf_token_for(key: &[u8], token_hash: &str) -> String {
     hmac_b64(key, format!("csrf:{token_hash}").as_bytes())
 }
 
-/// Per-request note from the session extractors to [`session_layer`].
+/// Per-request note from the session extractors to the site layer
+/// ([`crate::web::layer`]), which every request crosses: whether the handler looked at
+/// the session, and a refreshed cookie to send.
 #[derive(Debug, Clone, Default)]
-struct Slot(Arc<Mutex<SlotState>>);
+pub(crate) struct Slot(Arc<Mutex<SlotState>>);
 
 #[derive(Debug, Default)]
 struct SlotState {
@@ -93,27 +94,33 @@ struct SlotState {
     set_cookie: Option<HeaderValue>,
 }
 
-/// Middleware: responses whose handler looked at the session become
-/// `Cache-Control: private, no-store`; a slid session's cookie is refreshed.
-pub async fn session_layer(mut req: Request, next: Next) -> Response {
-    let slot = Slot::default();
-    req.extensions_mut().insert(slot.clone());
-    let mut res = next.run(req).await;
-    let state = slot
-        .0
-        .lock()
-        .map(|mut s| std::mem::take(&mut *s))
-        .unwrap_or_default();
-    if state.looked {
-        res.headers_mut().insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
+impl Slot {
+    /// Gives `req` a fresh slot for the extractors; the returned handle reads it back.
+    pub(crate) fn attach<B>(req: &mut axum::http::Request<B>) -> Slot {
+        let slot = Slot::default();
+        req.extensions_mut().insert(slot.clone());
+        slot
     }
-    if let Some(c) = state.set_cookie {
-        res.headers_mut().append(header::SET_COOKIE, c);
+
+    /// Marks `res` `Cache-Control: private, no-store` when the handler looked at the
+    /// session (signed in or not: a shared cache must not keep either version), and
+    /// carries a slid session's cookie out.
+    pub(crate) fn apply(&self, res: &mut Response) {
+        let state = self
+            .0
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default();
+        if state.looked {
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+        }
+        if let Some(c) = state.set_cookie {
+            res.headers_mut().append(header::SET_COOKIE, c);
+        }
     }
-    res
 }
 
 /// Starts a session for `me`; returns the `Set-Cookie` value.
@@ -148,6 +155,10 @@ pub async fn end(state: &AppState, session: &AdminSession) -> sqlx::Result<Heade
 
 async fn lookup(parts: &mut Parts, state: &AppState) -> Result<Option<AdminSession>, AppError> {
     let slot = parts.extensions.get::<Slot>().cloned();
+    debug_assert!(
+        slot.is_some(),
+        "the site layer gives every request a session slot"
+    );
     if let Some(slot) = &slot
         && let Ok(mut s) = slot.0.lock()
     {

@@ -3,7 +3,7 @@
 //! and the cache is invalidated by every write.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use axum::routing::get;
@@ -29,19 +29,19 @@ pub fn router() -> Router<AppState> {
         .route("/feed", get(negotiated))
         .route(
             "/feed.rss",
-            get(|s, h| serve(s, h, Format::Rss, "/feed.rss", false)),
+            get(|s, r| serve(s, r, Format::Rss, "/feed.rss")),
         )
         .route(
             "/feed.xml",
-            get(|s, h| serve(s, h, Format::Rss, "/feed.xml", false)),
+            get(|s, r| serve(s, r, Format::Rss, "/feed.xml")),
         )
         .route(
             "/feed.atom",
-            get(|s, h| serve(s, h, Format::Atom, "/feed.atom", false)),
+            get(|s, r| serve(s, r, Format::Atom, "/feed.atom")),
         )
         .route(
             "/feed.json",
-            get(|s, h| serve(s, h, Format::Json, "/feed.json", false)),
+            get(|s, r| serve(s, r, Format::Json, "/feed.json")),
         )
         .route("/opml.xml", get(opml_handler))
 }
@@ -54,7 +54,8 @@ fn content_type(f: Format) -> &'static str {
     }
 }
 
-async fn negotiated(state: State<AppState>, headers: HeaderMap) -> Result<Response> {
+async fn negotiated(state: State<AppState>, req: Request) -> Result<Response> {
+    let headers = req.headers();
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let accept_ok = headers
         .get(header::ACCEPT)
@@ -71,25 +72,37 @@ async fn negotiated(state: State<AppState>, headers: HeaderMap) -> Result<Respon
                 .into(),
         ));
     };
-    let path = match format {
-        Format::Rss => "/feed.rss",
-        Format::Atom => "/feed.atom",
-        Format::Json => "/feed.json",
+    let (path, key) = match format {
+        Format::Rss => ("/feed.rss", "/feed (rss)"),
+        Format::Atom => ("/feed.atom", "/feed (atom)"),
+        Format::Json => ("/feed.json", "/feed (json)"),
     };
-    serve(state, headers, format, path, true).await
+    respond(state, headers, format, path, Some(key)).await
 }
 
+/// A feed at its own address; the request is taken whole so its headers need no copy.
 async fn serve(
-    State(s): State<AppState>,
-    headers: HeaderMap,
+    state: State<AppState>,
+    req: Request,
     format: Format,
     path: &'static str,
-    vary: bool,
 ) -> Result<Response> {
-    let key = format!("{path}:{vary}");
+    respond(state, req.headers(), format, path, None).await
+}
+
+/// The feed `format` whose self link is `path`, from the cache when current. A feed
+/// reached through `/feed` is cached apart (`negotiated_key`): it varies by `Accept`.
+async fn respond(
+    State(s): State<AppState>,
+    headers: &HeaderMap,
+    format: Format,
+    path: &'static str,
+    negotiated_key: Option<&'static str>,
+) -> Result<Response> {
+    let vary = negotiated_key.is_some();
     let cached = s
         .feeds
-        .get_or_build(&key, || async {
+        .get_or_build(negotiated_key.unwrap_or(path), || async {
             let feed = load(&s).await?;
             let self_url = s.site.abs(path);
             let body = match format {
@@ -103,7 +116,7 @@ async fn serve(
             Ok::<_, AppError>(if vary { c.varying_by_accept() } else { c })
         })
         .await?;
-    Ok(cached.respond(&headers))
+    Ok(cached.respond(headers))
 }
 
 async fn opml_handler(State(s): State<AppState>, headers: HeaderMap) -> Result<Response> {

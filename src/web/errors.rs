@@ -22,22 +22,20 @@ pub async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
 }
 
-/// A panic in a handler becomes a plain 500 (logged); never a dropped connection.
+/// A panic in a handler becomes a 500 page (logged once, with the panic message);
+/// never a dropped connection.
 pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<Body> {
     let detail = err
         .downcast_ref::<String>()
         .map(String::as_str)
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("unknown panic");
-    tracing::error!(panic = detail, "handler panicked");
-    AppError::Internal(anyhow::anyhow!("panic")).into_response()
+    AppError::Internal(anyhow::anyhow!("handler panicked: {detail}")).into_response()
 }
 
-/// Replaces the body of any response carrying an [`ErrorPage`] with the HTML page,
-/// keeping the status and the headers (e.g. `Allow` on a 405).
 /// Replaces the body of a response carrying an [`ErrorPage`] with the HTML page, keeping
 /// the status and the headers (e.g. `Allow` on a 405); other responses pass unchanged.
-/// Called by `web::headers::site_headers`, the one middleware every response crosses.
+/// Called by the site layer ([`crate::web::layer`]), which every response crosses.
 pub fn render_error_page(state: &AppState, res: Response) -> Response {
     let Some(page) = res.extensions().get::<ErrorPage>().cloned() else {
         return res;

@@ -1,13 +1,10 @@
 //! Headers every response carries (discovery `Link`s, security headers) and the guard
-//! against absurdly long addresses.
+//! against absurdly long addresses. Applied by the site layer ([`crate::web::layer`]).
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, Uri, header};
+use axum::response::Response;
 
-use crate::app::AppState;
-use crate::error::AppError;
+use crate::web::site::Site;
 
 /// Longest request target (path + query) served; beyond it, 414.
 pub const MAX_URI_LEN: usize = 4096;
@@ -15,23 +12,16 @@ pub const MAX_URI_LEN: usize = 4096;
 const CSP: &str = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
-/// Adds the site's `Link` header and the security headers; refuses over-long URIs.
-pub async fn site_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let too_long = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().len())
-        .unwrap_or(0)
-        > MAX_URI_LEN;
-    let res = if too_long {
-        AppError::UriTooLong.into_response()
-    } else {
-        next.run(req).await
-    };
-    // One layer for both jobs: each `from_fn` layer costs a boxed future per request.
-    let mut res = crate::web::errors::render_error_page(&state, res);
+/// Whether the request target is too long to serve (414).
+pub fn uri_too_long(uri: &Uri) -> bool {
+    uri.path_and_query().map_or(0, |p| p.as_str().len()) > MAX_URI_LEN
+}
+
+/// Adds the site's `Link` header (Micropub, `rel=me`, the owner's IndieAuth endpoints)
+/// and the security headers.
+pub fn add_site_headers(site: &Site, res: &mut Response) {
     let h = res.headers_mut();
-    if let Some(link) = state.site.link_header() {
+    if let Some(link) = site.link_header() {
         h.append(header::LINK, link);
     }
     h.insert(
@@ -47,5 +37,4 @@ pub async fn site_headers(State(state): State<AppState>, req: Request, next: Nex
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
     );
-    res
 }

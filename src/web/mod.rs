@@ -11,6 +11,7 @@ pub mod cache;
 pub mod errors;
 pub mod headers;
 pub mod health;
+pub mod layer;
 pub mod pages;
 pub mod params;
 pub mod search;
