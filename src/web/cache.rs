@@ -15,6 +15,9 @@ use sha2::{Digest, Sha256};
 
 use crate::notes::Generation;
 
+/// Headers a cached response ends up with: its own five and the site layer's five.
+const RESPONSE_HEADERS: usize = 12;
+
 /// A rendered response body with its validators.
 #[derive(Debug)]
 pub struct Cached {
@@ -71,6 +74,9 @@ impl Cached {
         if not_modified {
             *res.status_mut() = StatusCode::NOT_MODIFIED;
         }
+        // Sized once for these and the site headers added on the way out, rather than
+        // grown (and re-hashed) twice per response.
+        *res.headers_mut() = HeaderMap::with_capacity(RESPONSE_HEADERS);
         let h = res.headers_mut();
         if !not_modified {
             h.insert(

@@ -1,8 +1,7 @@
 //! Public pages: home (the h-feed), permalinks, tag archives.
 
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::app::AppState;
@@ -24,7 +23,7 @@ const HTML: &str = "text/html; charset=utf-8";
 pub async fn home(
     State(s): State<AppState>,
     RawQuery(q): RawQuery,
-    headers: HeaderMap,
+    req: Request,
 ) -> Result<Response> {
     let params = ListParams::parse(q.as_deref())?;
     let key = format!("home:{}", params.key());
@@ -56,7 +55,7 @@ pub async fn home(
             Ok::<_, AppError>(Cached::new(tpl.render()?, HTML, last_modified))
         })
         .await?;
-    Ok(cached.respond(&headers))
+    Ok(cached.respond(req.headers()))
 }
 
 /// Views of a listing's notes: only the first note's first photo is above the fold.
@@ -72,7 +71,7 @@ fn entry_views(page: &Page, s: &AppState) -> Vec<EntryView> {
 pub async fn note(
     State(s): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
+    req: Request,
 ) -> Result<Response> {
     let missing = || AppError::NotFound("There is no note at this address.".into());
     let slug = Slug::parse(&slug).map_err(|_| missing())?;
@@ -102,7 +101,7 @@ pub async fn note(
             Ok::<_, AppError>(Cached::new(tpl.render()?, HTML, Some(note.updated_at)))
         })
         .await?;
-    Ok(cached.respond(&headers))
+    Ok(cached.respond(req.headers()))
 }
 
 /// `GET /tag/{tag}`: the archive of one tag; non-canonical spellings redirect.
@@ -110,7 +109,7 @@ pub async fn tag(
     State(s): State<AppState>,
     Path(raw): Path<String>,
     RawQuery(q): RawQuery,
-    headers: HeaderMap,
+    req: Request,
 ) -> Result<Response> {
     let tag = Tag::parse(&raw).map_err(|_| AppError::NotFound("There is no such tag.".into()))?;
     if tag.name != raw {
@@ -154,7 +153,7 @@ pub async fn tag(
             Ok::<_, AppError>(Cached::new(tpl.render()?, HTML, last_modified))
         })
         .await?;
-    Ok(cached.respond(&headers))
+    Ok(cached.respond(req.headers()))
 }
 
 /// Links to the newer and older pages of a listing at `base`.
