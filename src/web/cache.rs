@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 
 use crate::notes::Generation;
 
-/// Headers a cached response ends up with: its own five and the site layer's five.
+/// Room for the headers a cached response ends up with: up to five of its own, five
+/// from the site layer, and a `Set-Cookie` or `Vary` to spare.
 const RESPONSE_HEADERS: usize = 12;
 
 /// A rendered response body with its validators.

@@ -5,7 +5,7 @@ use std::any::Any;
 
 use askama::Template;
 use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
@@ -63,10 +63,5 @@ pub fn render_error_page(state: &AppState, res: Response) -> Response {
         .headers
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     parts.headers.remove(header::CONTENT_LENGTH);
-    if page.status == StatusCode::METHOD_NOT_ALLOWED && !parts.headers.contains_key(header::ALLOW) {
-        parts
-            .headers
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-    }
     Response::from_parts(parts, Body::from(body))
 }

@@ -8,9 +8,9 @@
 //!    (`private, no-store` when the handler looked at the session, refreshed cookie);
 //! 3. turns a panicking handler into a 500 page (logged), never a dropped connection;
 //! 4. limits how long a handler may take (503 page after [`REQUEST_TIMEOUT`], or
-//!    [`UPLOAD_TIMEOUT`] for multipart uploads from slow phone links). The timer is armed
-//!    only when the handler first has to wait, so a response served from cache, which
-//!    is ready at once, never touches the timer wheel;
+//!    [`UPLOAD_TIMEOUT`] for a multipart POST to an upload route, from a phone on a slow
+//!    link). The timer is armed only when the handler first has to wait, so a response
+//!    served from cache, which is ready at once, never touches the timer wheel;
 //! 5. renders any response carrying an [`crate::error::ErrorPage`] as the HTML error
 //!    page, and adds the `Link` and security headers.
 
@@ -21,8 +21,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::extract::Request;
-use axum::http::header;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tokio::time::{Instant, Sleep};
 use tower::{Layer, Service};
@@ -34,9 +34,13 @@ use crate::web::{errors, headers};
 
 /// Longest a handler may take before the client gets a 503 page.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Longest a multipart upload (admin editor, Micropub media) may take: 50 MB from a
-/// phone on a slow uplink needs minutes, not seconds.
+/// Longest a multipart upload to one of [`UPLOAD_ROUTES`] may take: 50 MB from a phone
+/// on a slow uplink needs minutes, not seconds.
 pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+/// The routes that take photo uploads. Only these get [`UPLOAD_TIMEOUT`], and only for
+/// a multipart POST: a client cannot buy itself minutes elsewhere by claiming to upload.
+/// Their handlers check the session before reading the body.
+pub use crate::web::admin::UPLOAD_ROUTES;
 
 /// Builds [`SiteService`]s; see the module documentation.
 #[derive(Clone)]
@@ -119,16 +123,19 @@ where
     }
 }
 
-/// A multipart body: an upload, which gets the longer time limit.
+/// A multipart POST to an upload route, which gets the longer time limit.
 fn is_upload(req: &Request) -> bool {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("multipart/")
-        })
+    const MULTIPART: &[u8] = b"multipart/";
+    req.method() == Method::POST
+        && req
+            .extensions()
+            .get::<MatchedPath>()
+            .is_some_and(|m| UPLOAD_ROUTES.contains(&m.as_str()))
+        && req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.as_bytes().get(..MULTIPART.len()))
+            .is_some_and(|v| v.eq_ignore_ascii_case(MULTIPART))
 }
 
 /// The response future of [`SiteService`].
@@ -156,11 +163,27 @@ impl<F> SiteFuture<F> {
         }
     }
 
+    /// The way out: error page, session marking, site headers. A panic in there (or in
+    /// dropping the handler's future) still ends as a 500, never a dropped connection.
     fn finish(&mut self, res: Response) -> Poll<Result<Response, Infallible>> {
-        self.handler = None;
-        self.timer = None;
-        let mut res = errors::render_error_page(&self.state, res);
-        self.slot.apply(&mut res);
+        let res = catch_unwind(AssertUnwindSafe(|| {
+            self.handler = None;
+            self.timer = None;
+            let mut res = errors::render_error_page(&self.state, res);
+            self.slot.apply(&mut res);
+            res
+        }))
+        .unwrap_or_else(|_| {
+            tracing::error!("panic while finishing a response");
+            let mut res =
+                (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            res
+        });
+        let mut res = res;
         headers::add_site_headers(&self.state.site, &mut res);
         Poll::Ready(Ok(res))
     }
@@ -263,7 +286,7 @@ mod tests {
                     ([(header::CACHE_CONTROL, "public, max-age=60")], "hello")
                 }),
             )
-            .route("/form", post(|| async { "posted" }))
+            .route("/admin/new", post(slow))
             .layer(SiteLayer::with_timeouts(s.clone(), SHORT, LONG))
             .with_state(s)
     }
@@ -306,8 +329,6 @@ mod tests {
         assert!(body.contains("Something went wrong"), "{body}");
         assert!(!body.contains("boom"), "the panic message stays in the log");
         assert!(has_site_headers(&h));
-        // The server is still there for the next request.
-        assert_eq!(send(&app, get_req("/plain")).await.0, StatusCode::OK);
     }
 
     #[tokio::test]
@@ -321,13 +342,25 @@ mod tests {
         assert!(body.contains("took too long"), "{body}");
         assert!(has_site_headers(&h));
 
-        let upload = axum::http::Request::post("/slow")
-            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
-            .body(Body::empty())
-            .unwrap();
-        let (status, _, body) = send(&app, upload).await;
-        assert_eq!(status, StatusCode::OK);
+        let upload = |uri: &str| {
+            axum::http::Request::post(uri)
+                .header(header::CONTENT_TYPE, "Multipart/Form-Data; boundary=x")
+                .body(Body::empty())
+                .unwrap()
+        };
+        let (status, _, body) = send(&app, upload("/admin/new")).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "an upload route gets the long limit"
+        );
         assert_eq!(body, "slow but done");
+        let (status, _, _) = send(&app, upload("/slow")).await;
+        assert_eq!(
+            status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "claiming to upload elsewhere buys no time"
+        );
     }
 
     #[tokio::test]

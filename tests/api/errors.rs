@@ -43,6 +43,11 @@ async fn wrong_method_is_405_with_allow() {
     assert!(res.body.contains("<html"));
     let res = app.request(Method::DELETE, "/feed.atom", &[]).await;
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    // A POST-only route names POST, not the GET a page would have.
+    let res = app.request(Method::GET, "/auth/logout", &[]).await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.header("allow"), "POST");
+    assert!(res.body.contains("<html"));
 }
 
 #[tokio::test]

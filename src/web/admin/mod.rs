@@ -17,15 +17,20 @@ mod editor;
 mod form;
 mod list;
 
+const NEW: &str = "/admin/new";
+const EDIT: &str = "/admin/edit/{id}";
+const PREVIEW: &str = "/admin/preview";
+/// The editor's routes, which take photo uploads: they get `MAX_CONTENT_LENGTH` as
+/// their body limit, and the site layer gives their multipart POSTs a longer time limit
+/// ([`crate::web::layer::UPLOAD_TIMEOUT`]).
+pub const UPLOAD_ROUTES: &[&str] = &[NEW, EDIT, PREVIEW];
+
 /// Admin routes; upload routes accept bodies up to `max_body` bytes.
 pub fn router(max_body: usize) -> Router<AppState> {
     let uploads = Router::new()
-        .route("/admin/new", get(editor::new_form).post(editor::create))
-        .route(
-            "/admin/edit/{id}",
-            get(editor::edit_form).post(editor::save),
-        )
-        .route("/admin/preview", post(editor::preview))
+        .route(NEW, get(editor::new_form).post(editor::create))
+        .route(EDIT, get(editor::edit_form).post(editor::save))
+        .route(PREVIEW, post(editor::preview))
         .layer(DefaultBodyLimit::max(max_body));
     Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
