@@ -11,3 +11,4 @@ mod pages;
 mod photos;
 mod queries;
 mod search;
+mod store;
