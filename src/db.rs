@@ -21,16 +21,9 @@ pub mod stats;
 pub mod tags;
 
 /// A handle to the database, cheap to clone.
-///
-/// Two pools on the one file: readers (several connections, WAL lets them run beside
-/// a write) and a single writer connection. Writers queue for that connection in
-/// order, asynchronously, instead of meeting inside SQLite, where a busy writer makes
-/// the others sleep and retry (1, 2, 5, 10… ms): with sixteen sign-ins at once that
-/// back-off was most of the p99.
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: SqlitePool,
-    writer: SqlitePool,
     queries: Arc<AtomicU64>,
 }
 
@@ -51,33 +44,21 @@ impl Db {
             .foreign_keys(true)
             .pragma("cache_size", "-16000")
             .pragma("temp_store", "memory");
-        // The writer first: it creates the file, sets WAL and runs the migrations.
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .connect_with(opts.clone())
-            .await?;
-        sqlx::migrate!("./migrations").run(&writer).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
             .connect_with(opts)
             .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Db {
             pool,
-            writer,
             queries: Arc::new(AtomicU64::new(0)),
         })
     }
 
-    /// The readers' pool. Writes go through [`Db::writer`] or [`Db::begin`].
+    /// The pool, for modules that add tables of their own (through functions in `db/`).
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
-    }
-
-    /// The single writer connection, for one-statement writes outside a transaction.
-    pub(crate) fn writer(&self) -> &SqlitePool {
-        &self.writer
     }
 
     /// Records that `n` statements are about to run.
@@ -93,7 +74,7 @@ impl Db {
     /// Starts a write transaction.
     pub async fn begin(&self) -> sqlx::Result<Tx> {
         self.count(1);
-        self.writer.begin_with("BEGIN IMMEDIATE").await
+        self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
     /// Whether the database answers (for `/health`).
@@ -102,9 +83,8 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
 
-    /// Closes both pools; the writer last, so its close checkpoints the WAL.
+    /// Closes the pool, checkpointing the WAL.
     pub async fn close(&self) {
         self.pool.close().await;
-        self.writer.close().await;
     }
 }

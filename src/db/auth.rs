@@ -41,7 +41,7 @@ pub async fn insert_request(db: &Db, r: &AuthRequest) -> sqlx::Result<()> {
     .bind(to_db(r.created_at))
     .bind(to_db(r.expires_at))
     .bind(r.used_at.map(to_db))
-    .execute(db.writer())
+    .execute(db.pool())
     .await?;
     Ok(())
 }
@@ -66,7 +66,7 @@ pub async fn use_request(db: &Db, state_hash: &str, now: DateTime<Utc>) -> sqlx:
     )
     .bind(to_db(now))
     .bind(state_hash)
-    .execute(db.writer())
+    .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -81,11 +81,11 @@ pub async fn purge(
     db.count(2);
     let s = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
         .bind(to_db(now))
-        .execute(db.writer())
+        .execute(db.pool())
         .await?;
     let r = sqlx::query("DELETE FROM auth_requests WHERE expires_at <= ?")
         .bind(to_db(requests_before))
-        .execute(db.writer())
+        .execute(db.pool())
         .await?;
     Ok(s.rows_affected() + r.rows_affected())
 }
@@ -109,7 +109,7 @@ pub async fn insert_session(db: &Db, s: &SessionRow) -> sqlx::Result<()> {
         .bind(to_db(s.created_at))
         .bind(to_db(s.refreshed_at))
         .bind(to_db(s.expires_at))
-        .execute(db.writer())
+        .execute(db.pool())
         .await?;
     Ok(())
 }
@@ -143,7 +143,7 @@ pub async fn slide_session(
         .bind(to_db(now))
         .bind(to_db(expires))
         .bind(token_hash)
-        .execute(db.writer())
+        .execute(db.pool())
         .await?;
     Ok(())
 }
@@ -153,7 +153,7 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> sqlx::Result<()> {
     db.count(1);
     sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(token_hash)
-        .execute(db.writer())
+        .execute(db.pool())
         .await?;
     Ok(())
 }
@@ -177,7 +177,7 @@ pub async fn store_card(db: &Db, me: &str, card: &str, now: DateTime<Utc>) -> sq
     .bind(me)
     .bind(card)
     .bind(to_db(now))
-    .execute(db.writer())
+    .execute(db.pool())
     .await?;
     Ok(())
 }

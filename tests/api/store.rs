@@ -1,4 +1,5 @@
-//! The store under concurrent writers: every write lands, none is refused as busy.
+//! The store under concurrent writers: every write lands, none is refused as busy,
+//! and same-second default slugs get their -1, -2… suffixes.
 
 use std::collections::HashSet;
 
