@@ -232,7 +232,7 @@ mod tests {
 
     use axum::Router;
     use axum::body::Body;
-    use axum::http::StatusCode;
+    use axum::http::{HeaderMap, StatusCode};
     use axum::routing::{get, post};
     use http_body_util::BodyExt;
     use tower::ServiceExt;
@@ -305,8 +305,6 @@ mod tests {
     fn get_req(uri: &str) -> axum::http::Request<Body> {
         axum::http::Request::get(uri).body(Body::empty()).unwrap()
     }
-
-    use axum::http::HeaderMap;
 
     fn has_site_headers(h: &HeaderMap) -> bool {
         h.get(header::X_FRAME_OPTIONS).is_some_and(|v| v == "DENY")
