@@ -119,7 +119,7 @@ async fn respond(
     Ok(cached.respond(headers))
 }
 
-async fn opml_handler(State(s): State<AppState>, headers: HeaderMap) -> Result<Response> {
+async fn opml_handler(State(s): State<AppState>, req: Request) -> Result<Response> {
     let cached = s
         .feeds
         .get_or_build("/opml.xml", || async {
@@ -129,7 +129,7 @@ async fn opml_handler(State(s): State<AppState>, headers: HeaderMap) -> Result<R
             Ok::<_, AppError>(c)
         })
         .await?;
-    Ok(cached.respond(&headers))
+    Ok(cached.respond(req.headers()))
 }
 
 /// The latest public notes as a feed: two queries (notes, then their tags).

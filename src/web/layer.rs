@@ -244,25 +244,24 @@ mod tests {
     const SHORT: Duration = Duration::from_secs(2);
     const LONG: Duration = Duration::from_secs(20);
 
-    async fn state(dir: &tempfile::TempDir) -> AppState {
+    /// A router with test handlers behind the site layer, on a fresh temp `DATA_PATH`
+    /// (kept alive by the returned directory). `calls` counts `/plain`'s runs.
+    async fn app(calls: Arc<AtomicUsize>) -> (tempfile::TempDir, Router) {
+        let dir = tempfile::tempdir().unwrap();
         let vars: HashMap<String, String> = [(
             "DATA_PATH".to_string(),
             dir.path().to_string_lossy().into_owned(),
         )]
         .into_iter()
         .collect();
-        AppState::new(Config::from_vars(&vars).unwrap())
+        let s = AppState::new(Config::from_vars(&vars).unwrap())
             .await
-            .unwrap()
-    }
-
-    async fn app(dir: &tempfile::TempDir, calls: Arc<AtomicUsize>) -> Router {
-        let s = state(dir).await;
+            .unwrap();
         let slow = || async {
             tokio::time::sleep(SHORT * 3).await;
             "slow but done"
         };
-        Router::new()
+        let router = Router::new()
             .route(
                 "/panics",
                 get(|| async {
@@ -288,7 +287,8 @@ mod tests {
             )
             .route("/admin/new", post(slow))
             .layer(SiteLayer::with_timeouts(s.clone(), SHORT, LONG))
-            .with_state(s)
+            .with_state(s);
+        (dir, router)
     }
 
     async fn send(app: &Router, req: axum::http::Request<Body>) -> (StatusCode, HeaderMap, String) {
@@ -314,8 +314,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_handler_is_a_500_page_with_the_site_headers() {
-        let dir = tempfile::tempdir().unwrap();
-        let app = app(&dir, Arc::default()).await;
+        let (_dir, app) = app(Arc::default()).await;
         let (status, h, body) = send(&app, get_req("/panics")).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(
@@ -331,8 +330,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_slow_handler_gets_a_503_page_but_an_upload_gets_longer() {
-        let dir = tempfile::tempdir().unwrap();
-        let app = app(&dir, Arc::default()).await;
+        let (_dir, app) = app(Arc::default()).await;
         // Paused once the store is open: the clock then jumps to each timer.
         tokio::time::pause();
         let (status, h, body) = send(&app, get_req("/slow")).await;
@@ -363,8 +361,7 @@ mod tests {
 
     #[tokio::test]
     async fn responses_that_looked_at_the_session_are_private() {
-        let dir = tempfile::tempdir().unwrap();
-        let app = app(&dir, Arc::default()).await;
+        let (_dir, app) = app(Arc::default()).await;
         let (status, h, body) = send(&app, get_req("/looks")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body, "signed in: false");
@@ -376,9 +373,8 @@ mod tests {
 
     #[tokio::test]
     async fn an_over_long_address_is_refused_before_the_handler_runs() {
-        let dir = tempfile::tempdir().unwrap();
         let calls = Arc::new(AtomicUsize::new(0));
-        let app = app(&dir, calls.clone()).await;
+        let (_dir, app) = app(calls.clone()).await;
         let long = format!("/plain?q={}", "a".repeat(headers::MAX_URI_LEN));
         let (status, h, body) = send(&app, get_req(&long)).await;
         assert_eq!(status, StatusCode::URI_TOO_LONG);
