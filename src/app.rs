@@ -58,7 +58,7 @@ impl AppState {
     /// Builds the state around an open store.
     pub fn with_db(config: Config, db: Db) -> Self {
         let generation = Arc::new(Generation::default());
-        let notes = Notes::new(db.clone(), generation.clone());
+        let notes = Notes::new(db.clone(), generation.clone(), &config.site_url);
         let site = Arc::new(Site::from_config(&config));
         let pages = Arc::new(ResponseCache::new(
             generation.clone(),

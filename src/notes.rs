@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::db::notes::{self as q, Cursor, NewRow, NoteRow, UpdateRow, Window};
+use crate::db::notes::{self as q, Cursor, NewRow, NoteRow, Window};
 use crate::db::{Db, media as media_q, tags};
 use crate::domain::markdown::{self, split_title};
 use crate::domain::slug::SlugError;
@@ -14,14 +14,15 @@ use crate::domain::time::now;
 use crate::domain::{Note, NoteInput, Photo, Slug, Status};
 use crate::media::Media;
 
-mod checks;
+mod lookup;
+pub mod rules;
+mod update;
 
-use checks::{check_photos, clean_content, properties_json, title_for};
+pub use lookup::SearchResults;
+pub use rules::{MAX_CONTENT, MAX_NAME};
+pub use update::slug_from_url;
 
-/// Largest note accepted, in bytes of Markdown.
-pub const MAX_CONTENT: usize = 100_000;
-/// Longest explicit name accepted, in characters.
-pub const MAX_NAME: usize = 500;
+use rules::{check_complete, check_photos, check_slug, clean_content, title_for};
 
 /// A counter bumped by every write; caches remember the value they were built at.
 #[derive(Debug, Default)]
@@ -68,34 +69,40 @@ pub struct Page {
 pub struct Notes {
     db: Db,
     generation: Arc<Generation>,
+    /// `SITE_URL`, to recognise the note URLs writers refer to.
+    site_url: Arc<str>,
 }
 
 impl Notes {
-    pub fn new(db: Db, generation: Arc<Generation>) -> Self {
-        Notes { db, generation }
+    /// The service over `db`, bumping `generation` on every write; `site_url` is the
+    /// public base URL notes are found by ([`Notes::by_url`]).
+    pub fn new(db: Db, generation: Arc<Generation>, site_url: &str) -> Self {
+        Notes {
+            db,
+            generation,
+            site_url: Arc::from(site_url.trim_end_matches('/')),
+        }
     }
 
-    pub fn db(&self) -> &Db {
-        &self.db
-    }
-
-    /// Creates a note. A custom slug is normalised and de-duplicated with `-2`, `-3`…;
-    /// the default timestamp slug with `-1`, `-2`….
+    /// Creates a note after checking it against [`rules`]. A custom slug is normalised
+    /// and de-duplicated with `-2`, `-3`…; the default timestamp slug with `-1`, `-2`….
     pub async fn create(&self, input: NoteInput) -> Result<Note, NoteError> {
         let content = clean_content(&input.content)?;
-        let title = title_for(&input.name, &content)?;
+        let title = title_for(input.name.as_deref(), &content)?;
         let created = now();
         let status = input.status.unwrap_or(Status::Published);
         let published_at = match status {
             Status::Published => Some(input.published_at.unwrap_or(created)),
             Status::Draft => input.published_at,
         };
-        let properties = properties_json(&input, &content);
         let photos = check_photos(input.photos.as_deref())?;
-        let custom = match input.slug.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => Some(Slug::custom(s)?),
-            _ => None,
-        };
+        check_complete(
+            &content,
+            photos.as_ref().map_or(0, Vec::len),
+            &input.properties,
+        )?;
+        let properties = input.properties.to_json();
+        let custom = check_slug(input.slug.as_deref())?;
 
         let mut tx = self.db.begin().await?;
         let slug = match custom {
@@ -143,40 +150,6 @@ impl Notes {
         Err(NoteError::Invalid(format!(
             "the slug {base} and its variants are all taken"
         )))
-    }
-
-    /// Updates content, name, tags and status; the slug never changes. Publishing a
-    /// draft for the first time records its publication time.
-    pub async fn update(&self, id: i64, input: NoteInput) -> Result<Note, NoteError> {
-        let existing = self.get(id).await?.ok_or(NoteError::NotFound)?;
-        let content = clean_content(&input.content)?;
-        let title = title_for(&input.name, &content)?;
-        let status = input.status.unwrap_or(existing.status);
-        let published_at = match (status, existing.published_at) {
-            (Status::Published, None) => Some(input.published_at.unwrap_or_else(now)),
-            (_, prev) => input.published_at.or(prev),
-        };
-        let properties = properties_json(&input, &content);
-        let photos = check_photos(input.photos.as_deref())?;
-        let mut tx = self.db.begin().await?;
-        let row = UpdateRow {
-            id,
-            title: title.as_deref(),
-            content: &content,
-            status,
-            published_at,
-            updated_at: now(),
-            properties: &properties,
-        };
-        q::update(&self.db, &mut tx, &row).await?;
-        tags::set_for_note(&self.db, &mut tx, id, &input.tags).await?;
-        if let Some(photos) = &photos {
-            media_q::set_for_note(&self.db, &mut tx, id, photos).await?;
-        }
-        tx.commit().await?;
-        self.generation.bump();
-        tracing::info!(note.slug = %existing.slug, note.id = id, "note updated");
-        self.get(id).await?.ok_or(NoteError::NotFound)
     }
 
     /// Soft delete: the note answers 410 and leaves every listing; restorable.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::domain::tag::Tag;
 use crate::domain::{NoteInput, Slug, Status};
 use crate::media::MediaStore;
-use crate::notes::{NoteError, Notes};
+use crate::notes::{NoteError, Notes, rules};
 
 use super::frontmatter::{parse_published, split};
 
@@ -94,12 +94,10 @@ pub async fn import_file(notes: &Notes, media: &MediaStore, path: &Path) -> Resu
     let published_at = fm.published.as_deref().map(parse_published).transpose()?;
     let tags = Tag::dedupe(fm.tags.items().iter().map(|t| Tag::parse(t)))
         .map_err(|e| format!("tag refused: {e}"))?;
-    if fm.photos.len() > crate::domain::MAX_PHOTOS {
-        return Err(format!(
-            "a note can have at most {} photos",
-            crate::domain::MAX_PHOTOS
-        ));
-    }
+    // The note rules, before any photo is stored: a refused note costs no upload.
+    rules::check_text(body, fm.title.as_deref(), Some(slug.as_str()))
+        .and_then(|()| rules::check_photo_count(fm.photos.len()))
+        .map_err(|e| e.to_string())?;
     let folder = path.parent().unwrap_or(Path::new("."));
     let mut stored: Vec<(i64, Option<String>)> = Vec::new();
     for entry in &fm.photos {
@@ -113,12 +111,12 @@ pub async fn import_file(notes: &Notes, media: &MediaStore, path: &Path) -> Resu
         match result {
             Ok(m) => stored.push((m.id, entry.caption.clone())),
             Err(e) => {
-                discard(media, &stored).await;
+                media.delete_many(&ids_of(&stored)).await;
                 return Err(e);
             }
         }
     }
-    let photo_ids = stored.clone();
+    let photo_ids = ids_of(&stored);
     let input = NoteInput {
         content: body.to_string(),
         name: fm.title,
@@ -126,7 +124,7 @@ pub async fn import_file(notes: &Notes, media: &MediaStore, path: &Path) -> Resu
         tags,
         status: Some(status),
         published_at,
-        properties: None,
+        properties: Default::default(),
         photos: Some(stored),
     };
     let result = match notes.create(input).await {
@@ -135,7 +133,7 @@ pub async fn import_file(notes: &Notes, media: &MediaStore, path: &Path) -> Resu
         Err(e) => Err(e.to_string()),
     };
     if result.is_err() {
-        discard(media, &photo_ids).await;
+        media.delete_many(&photo_ids).await;
     }
     result
 }
@@ -160,10 +158,6 @@ fn photo_path(folder: &Path, file: &str) -> Result<PathBuf, String> {
     Ok(full)
 }
 
-async fn discard(media: &MediaStore, stored: &[(i64, Option<String>)]) {
-    for (id, _) in stored {
-        if let Err(e) = media.delete(*id).await {
-            tracing::warn!(media.id = id, error = %e, "could not remove a photo of a refused import");
-        }
-    }
+fn ids_of(stored: &[(i64, Option<String>)]) -> Vec<i64> {
+    stored.iter().map(|(id, _)| *id).collect()
 }

@@ -16,15 +16,21 @@ pub mod export;
 pub mod frontmatter;
 pub mod import;
 
-async fn open_notes(config: &Config) -> anyhow::Result<(Notes, MediaStore)> {
+/// The services a command works with, and the store to close when it is done.
+async fn open_notes(config: &Config) -> anyhow::Result<(Notes, MediaStore, Db)> {
     let db = Db::open(&config.data_path).await?;
     let media = MediaStore::new(db.clone(), config);
-    Ok((Notes::new(db, Arc::new(Generation::default())), media))
+    let notes = Notes::new(
+        db.clone(),
+        Arc::new(Generation::default()),
+        &config.site_url,
+    );
+    Ok((notes, media, db))
 }
 
 /// `starpunk import DIR`: reports each refused file by path and reason, imports the rest.
 pub async fn import_command(config: Config, dir: &Path) -> anyhow::Result<ExitCode> {
-    let (notes, media) = open_notes(&config).await?;
+    let (notes, media, db) = open_notes(&config).await?;
     let report = import::import_dir(&notes, &media, dir).await?;
     for (path, reason) in &report.failed {
         eprintln!("{}: {reason}", path.display());
@@ -34,7 +40,7 @@ pub async fn import_command(config: Config, dir: &Path) -> anyhow::Result<ExitCo
         report.imported,
         report.failed.len()
     );
-    notes.db().close().await;
+    db.close().await;
     Ok(if report.failed.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -44,9 +50,9 @@ pub async fn import_command(config: Config, dir: &Path) -> anyhow::Result<ExitCo
 
 /// `starpunk export DIR`.
 pub async fn export_command(config: Config, dir: &Path) -> anyhow::Result<ExitCode> {
-    let (notes, media) = open_notes(&config).await?;
+    let (notes, media, db) = open_notes(&config).await?;
     let n = export::export_dir(&notes, &media, dir).await?;
     println!("exported {n} notes to {}", dir.display());
-    notes.db().close().await;
+    db.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -35,7 +35,7 @@ impl NoteRow {
             published_at: self.published_at,
             updated_at: self.updated_at,
             deleted_at: self.deleted_at,
-            properties: serde_json::from_str(&self.properties).unwrap_or_default(),
+            properties: crate::domain::Properties::from_stored(&self.properties),
             tags: Vec::new(),
             photos: Vec::new(),
         }

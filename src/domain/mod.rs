@@ -2,10 +2,12 @@
 
 pub mod markdown;
 pub mod note;
+pub mod properties;
 pub mod slug;
 pub mod tag;
 pub mod time;
 
-pub use note::{MAX_PHOTOS, Note, NoteInput, Photo, Status};
+pub use note::{MAX_PHOTOS, Note, NoteInput, NoteUpdate, Photo, Status};
+pub use properties::{Deletion, Patch, Properties};
 pub use slug::Slug;
 pub use tag::Tag;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::properties::{Patch, Properties};
 use super::{Slug, Tag};
 
 /// Draft or published. Drafts are only ever shown to the owner.
@@ -44,8 +45,8 @@ pub struct Note {
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
-    /// Micropub properties as the client sent them (JSON object).
-    pub properties: serde_json::Value,
+    /// The properties kept beyond the columns (responses, syndication, check-ins…).
+    pub properties: Properties,
     pub tags: Vec<Tag>,
     /// Up to four photos, in order.
     pub photos: Vec<Photo>,
@@ -97,8 +98,20 @@ pub struct NoteInput {
     pub status: Option<Status>,
     /// Publication time to record (import, Micropub `published`); default now.
     pub published_at: Option<DateTime<Utc>>,
-    pub properties: Option<serde_json::Value>,
+    /// Properties kept verbatim beyond content, name, tags, status and photos (a
+    /// response property such as `like-of` makes content optional).
+    pub properties: Properties,
     /// The note's photos as `(media id, caption)`, in order; `None` leaves them as they
     /// are on update (and means none on create).
+    pub photos: Option<Vec<(i64, Option<String>)>>,
+}
+
+/// Field-wise changes to a stored note: the properties named in `patch` change (the
+/// note's content, name, category, post-status and published among them), all others
+/// stay as they are; `photos`, when given, replaces the photo list.
+#[derive(Debug, Clone, Default)]
+pub struct NoteUpdate {
+    pub patch: Patch,
+    /// The photos as `(media id, caption)`, in order; `None` leaves them as they are.
     pub photos: Option<Vec<(i64, Option<String>)>>,
 }

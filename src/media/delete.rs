@@ -28,4 +28,15 @@ impl MediaStore {
         tracing::info!(media.id = id, "media removed");
         Ok(())
     }
+
+    /// Deletes images nobody keeps: the photos of a refused or failed write, or those a
+    /// purge let go. Failures are logged, not returned: the caller's answer (the
+    /// refusal) stands, and the start-up scan reports what was left behind.
+    pub async fn delete_many(&self, ids: &[i64]) {
+        for &id in ids {
+            if let Err(e) = self.delete(id).await {
+                tracing::warn!(media.id = id, error = %e, "could not remove an unused image");
+            }
+        }
+    }
 }

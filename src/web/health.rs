@@ -23,7 +23,7 @@ pub async fn health(
     if detailed && session.is_none() {
         return crate::auth::session::login_redirect("/health?detailed=true");
     }
-    let db_ok = s.db.ping().await;
+    let db_ok = s.notes.ping().await;
     let status = if db_ok {
         StatusCode::OK
     } else {
@@ -35,7 +35,7 @@ pub async fn health(
         "database": if db_ok { "ok" } else { "unreachable" },
     });
     if detailed && db_ok {
-        match crate::db::stats::stats(&s.db).await {
+        match s.notes.stats().await {
             Ok(stats) => body["details"] = serde_json::json!(stats),
             Err(e) => tracing::warn!(error = %e, "health details unavailable"),
         }

@@ -5,7 +5,6 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::app::AppState;
-use crate::db::tags;
 use crate::domain::tag::tag_path;
 use crate::domain::{Slug, Tag};
 use crate::error::{AppError, Result};
@@ -124,7 +123,7 @@ pub async fn tag(
     let cached = s
         .pages
         .get_or_build(&key, || async {
-            let display = tags::display_of(s.notes.db(), &tag.name).await?;
+            let display = s.notes.tag_display(&tag.name).await?;
             let page = s
                 .notes
                 .public_page(Some(&tag.name), params.window.clone(), PER_PAGE)

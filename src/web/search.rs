@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::db::search::{self, MARK_END, MARK_START, fts_query};
+use crate::db::search::{MARK_END, MARK_START, fts_query};
 use crate::domain::markdown::{excerpt, html_to_text};
 use crate::error::{AppError, Result};
 use crate::web::view::{Layout, ResultView, SearchPage, human_date};
@@ -102,20 +102,18 @@ pub async fn page(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
     let page_no = num(raw.page.as_deref(), "page", 1, 1, MAX_OFFSET / PAGE_SIZE)
         .map_err(AppError::BadRequest)?;
     let offset = (page_no - 1) * PAGE_SIZE;
-    let total = search::count(s.notes.db(), &fts).await?;
-    let hits = search::search(s.notes.db(), &fts, PAGE_SIZE, offset).await?;
+    let found = s.notes.search(&fts, PAGE_SIZE, offset).await?;
+    let total = found.total;
     tpl.searched = true;
     tpl.total = total;
-    tpl.results = hits
+    tpl.results = found
+        .hits
         .into_iter()
-        .map(|h| {
-            let note = h.note.into_note();
-            ResultView {
-                url: s.site.abs(&note.path()),
-                published_human: human_date(note.date()),
-                title: note.title,
-                snippet_html: snippet_html(&h.snippet),
-            }
+        .map(|(note, snippet)| ResultView {
+            url: s.site.abs(&note.path()),
+            published_human: human_date(note.date()),
+            title: note.title,
+            snippet_html: snippet_html(&snippet),
         })
         .collect();
     let encoded: String = url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
@@ -176,16 +174,11 @@ pub async fn api(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
         Ok(p) => p,
         Err(m) => return Ok(api_error(m)),
     };
-    let total = search::count(s.notes.db(), &fts).await?;
-    let rows = search::search(s.notes.db(), &fts, limit, offset).await?;
-    let snippets: Vec<String> = rows.iter().map(|h| h.snippet.clone()).collect();
-    let notes = s
-        .notes
-        .with_tags(rows.into_iter().map(|h| h.note).collect())
-        .await?;
-    let results = notes
+    let found = s.notes.search(&fts, limit, offset).await?;
+    let total = found.total;
+    let results = found
+        .hits
         .into_iter()
-        .zip(snippets)
         .map(|(n, snip)| ApiResult {
             url: s.site.abs(&n.path()),
             slug: n.slug.to_string(),

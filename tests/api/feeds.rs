@@ -266,12 +266,13 @@ async fn every_write_invalidates_the_feed_cache() {
     }
     app.state.notes.delete(second.id).await.unwrap();
     assert!(!app.get("/feed.atom").await.body.contains("second arrives"));
-    let mut input = starpunk::domain::NoteInput {
-        content: "first, edited".into(),
-        ..Default::default()
+    let change = starpunk::domain::NoteUpdate {
+        patch: starpunk::domain::Patch::default()
+            .replace("content", vec!["first, edited".into()])
+            .replace("category", vec![]),
+        photos: None,
     };
-    input.tags = vec![];
-    app.state.notes.update(first.id, input).await.unwrap();
+    app.state.notes.update(first.id, change).await.unwrap();
     let json = app.get("/feed.json").await.body;
     assert!(json.contains("first, edited"));
     assert_eq!(entry_count(&json), 1);

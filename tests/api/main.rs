@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod errors;
 mod feeds;
+mod notes;
 mod pages;
 mod photos;
 mod queries;

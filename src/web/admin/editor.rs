@@ -5,16 +5,18 @@ use askama::Template;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde_json::json;
 
-use super::form::{self, EditorForm, Refused};
+use super::form::{self, EditorForm, Purpose, Refused};
 use super::list::{live_note, note_by_id};
 use super::{AdminLayout, flash_for};
 use crate::app::AppState;
 use crate::auth::session::AdminSession;
 use crate::domain::markdown::{render, split_title};
-use crate::domain::{MAX_PHOTOS, Note, NoteInput, Status, Tag};
+use crate::domain::{MAX_PHOTOS, Note, NoteInput, NoteUpdate, Patch, Status, Tag};
 use crate::error::{AppError, Result};
 use crate::media::{Media, VariantName};
+use crate::notes::rules;
 
 /// The square thumbnail of a photo (the stored image when it is too small to have one).
 fn thumb_url(m: &Media) -> String {
@@ -227,7 +229,7 @@ pub async fn create(
     session: AdminSession,
     mp: Multipart,
 ) -> Result<Response> {
-    let f = match form::read(mp, &session, &s.media, true, false).await {
+    let f = match form::read(mp, &session, &s.media, Purpose::New).await {
         Ok(f) => f,
         Err(r) => return refused(&s, &session, r, None, "New note"),
     };
@@ -263,7 +265,10 @@ pub async fn save(
     mp: Multipart,
 ) -> Result<Response> {
     let note = live_note(&s, &id).await?;
-    let f = match form::read(mp, &session, &s.media, true, true).await {
+    let purpose = Purpose::Edit {
+        photos: note.photos.len(),
+    };
+    let f = match form::read(mp, &session, &s.media, purpose).await {
         Ok(f) => f,
         Err(r) => return refused(&s, &session, r, Some(&note), "Edit note"),
     };
@@ -281,20 +286,22 @@ pub async fn save(
             .await;
         }
     };
-    // An explicit name (e.g. from Micropub) survives an edit; a heading-derived one follows the text.
-    let explicit = note
-        .title
-        .clone()
-        .filter(|t| split_title(&note.content).title.as_ref() != Some(t));
-    let input = NoteInput {
-        content: f.content.clone(),
-        name: explicit,
-        tags: Tag::parse_list(&f.tags).unwrap_or_default(),
-        status: Status::parse(&f.status),
+    // Only what the form shows changes: a name, a reply-to or syndication links that a
+    // Micropub client set stay as they are.
+    let status = Status::parse(&f.status).unwrap_or(note.status);
+    let categories = Tag::parse_list(&f.tags)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| json!(t.display))
+        .collect();
+    let change = NoteUpdate {
+        patch: Patch::default()
+            .replace("content", vec![json!(f.content)])
+            .replace("category", categories)
+            .replace("post-status", vec![json!(status.as_str())]),
         photos: Some(photos),
-        ..Default::default()
     };
-    match s.notes.update(note.id, input).await {
+    match s.notes.update(note.id, change).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/edit/{}?done=saved", note.id)).into_response()),
         Err(e) => refuse_and_discard(&s, &session, f, e.into(), Some(&note), "Edit note").await,
     }
@@ -329,11 +336,8 @@ fn arrange_photos(
     let mut out: Vec<(i64, Option<String>)> =
         kept.into_iter().map(|(_, _, id, c)| (id, c)).collect();
     out.extend(f.uploaded.iter().map(|(m, c)| (m.id, c.clone())));
-    if out.len() > MAX_PHOTOS {
-        return Err(format!(
-            "A note can have at most {MAX_PHOTOS} photos: remove one before adding another."
-        ));
-    }
+    rules::check_photo_count(out.len())
+        .map_err(|e| format!("{e} Remove one before adding another."))?;
     Ok(out)
 }
 
@@ -344,7 +348,7 @@ pub async fn preview(
     session: AdminSession,
     mp: Multipart,
 ) -> Result<Response> {
-    let f = match form::read(mp, &session, &s.media, false, false).await {
+    let f = match form::read(mp, &session, &s.media, Purpose::Preview).await {
         Ok(f) => f,
         Err(r) => {
             if matches!(r.error, AppError::Forbidden(_)) {
@@ -375,7 +379,13 @@ pub async fn preview(
     } else {
         "New note"
     };
-    let error = form::check_text(&f, note.is_some()).err();
+    let purpose = match &note {
+        Some(n) => Purpose::Edit {
+            photos: n.photos.len(),
+        },
+        None => Purpose::Preview,
+    };
+    let error = form::check_text(&f, purpose).err();
     let page = Page {
         title,
         note: note.as_ref(),

@@ -10,9 +10,10 @@ use bytes::Bytes;
 use futures_util::{StreamExt, stream};
 
 use crate::auth::session::AdminSession;
-use crate::domain::{Slug, Status, Tag};
+use crate::domain::{Status, Tag};
 use crate::error::AppError;
 use crate::media::{Media, MediaStore};
+use crate::notes::rules;
 
 /// Longest text field accepted (the note itself is at most 100 kB).
 const MAX_TEXT: usize = 200_000;
@@ -42,14 +43,26 @@ pub struct Refused {
     pub error: AppError,
 }
 
-/// Checks the text fields the way the note service will, before any photo is stored.
-pub fn check_text(f: &EditorForm, editing: bool) -> Result<(), String> {
-    if f.content.trim().is_empty() {
-        return Err("A note needs some content.".into());
-    }
-    if !editing && !f.slug.trim().is_empty() {
-        Slug::custom(&f.slug).map_err(|e| format!("Slug refused: {e}."))?;
-    }
+/// What a form is read for: which checks apply and whether its photos are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A new note: the slug is checked, photos are stored.
+    New,
+    /// An edit of a note that has `photos` photos now: photos are stored, room for
+    /// them counts the ones kept.
+    Edit { photos: usize },
+    /// A preview: nothing is stored.
+    Preview,
+}
+
+/// Checks the text fields with the note rules (plus what only the form has: the tag
+/// list as typed and the status choice), before any photo is stored.
+pub fn check_text(f: &EditorForm, purpose: Purpose) -> Result<(), String> {
+    let slug = match purpose {
+        Purpose::Edit { .. } => None,
+        Purpose::New | Purpose::Preview => Some(f.slug.as_str()),
+    };
+    rules::check_text(&f.content, None, slug).map_err(|e| e.to_string())?;
     Tag::parse_list(&f.tags).map_err(|e| format!("Tag refused: {e}."))?;
     if Status::parse(&f.status).is_none() {
         return Err("Choose Published or Draft.".into());
@@ -57,15 +70,20 @@ pub fn check_text(f: &EditorForm, editing: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads the whole form. The CSRF token must come first; photos are stored only when
-/// `store_photos` is set and the text fields are valid.
+/// Reads the whole form. The CSRF token must come first; photos are stored only for a
+/// note being written (not a preview), once the text fields are valid, and while the
+/// note has room for them.
 pub async fn read(
     mut mp: Multipart,
     session: &AdminSession,
     media: &MediaStore,
-    store_photos: bool,
-    editing: bool,
+    purpose: Purpose,
 ) -> Result<EditorForm, Refused> {
+    let (store_photos, existing) = match purpose {
+        Purpose::New => (true, 0),
+        Purpose::Edit { photos } => (true, photos),
+        Purpose::Preview => (false, 0),
+    };
     let mut f = EditorForm {
         status: "published".into(),
         ..Default::default()
@@ -107,13 +125,14 @@ pub async fn read(
             .and_then(|n| n.parse::<usize>().ok())
         {
             let ok = text_checked
-                .get_or_insert_with(|| check_text(&f, editing))
+                .get_or_insert_with(|| check_text(&f, purpose))
                 .is_ok();
             if !(store_photos && ok && failure.is_none()) {
                 drain(field).await;
                 continue;
             }
-            match store_photo(field, media).await {
+            let kept = existing.saturating_sub(f.remove.len());
+            match store_photo(field, media, kept + f.uploaded.len()).await {
                 Ok(Some(m)) => {
                     f.uploaded.push((m, None));
                     f.uploaded_slots.push(slot);
@@ -163,7 +182,7 @@ pub async fn read(
         discard(media, &mut f).await;
         return Err(Refused { form: f, error });
     }
-    if let Some(Err(msg)) = text_checked.or_else(|| Some(check_text(&f, editing))) {
+    if let Some(Err(msg)) = text_checked.or_else(|| Some(check_text(&f, purpose))) {
         discard(media, &mut f).await;
         return Err(Refused {
             form: f,
@@ -175,11 +194,8 @@ pub async fn read(
 
 /// Removes the photos this request stored (the form was refused or the save failed).
 pub async fn discard(media: &MediaStore, f: &mut EditorForm) {
-    for (m, _) in f.uploaded.drain(..) {
-        if let Err(e) = media.delete(m.id).await {
-            tracing::warn!(media.id = m.id, error = %e, "could not remove a photo of a refused form");
-        }
-    }
+    let ids: Vec<i64> = f.uploaded.drain(..).map(|(m, _)| m.id).collect();
+    media.delete_many(&ids).await;
 }
 
 async fn text(field: Field<'_>) -> Result<String, AppError> {
@@ -203,9 +219,13 @@ async fn drain(mut field: Field<'_>) {
     while let Ok(Some(_)) = field.chunk().await {}
 }
 
-/// Streams one file field into the media store. An empty file input (no file chosen)
-/// is `Ok(None)`.
-async fn store_photo(mut field: Field<'_>, media: &MediaStore) -> Result<Option<Media>, AppError> {
+/// Streams one file field into the media store, when the note (which has `photos`
+/// already) has room for it. An empty file input (no file chosen) is `Ok(None)`.
+async fn store_photo(
+    mut field: Field<'_>,
+    media: &MediaStore,
+    photos: usize,
+) -> Result<Option<Media>, AppError> {
     let file_name = field.file_name().map(str::to_string);
     let first = field.chunk().await.map_err(|e| {
         AppError::BadRequest(format!("The upload could not be read: {}", e.body_text()))
@@ -213,6 +233,7 @@ async fn store_photo(mut field: Field<'_>, media: &MediaStore) -> Result<Option<
     let Some(first) = first.filter(|c| !c.is_empty()) else {
         return Ok(None);
     };
+    rules::check_photo_count(photos + 1)?;
     let rest = stream::unfold(field, |mut field| async move {
         match field.chunk().await {
             Ok(Some(c)) => Some((Ok::<Bytes, String>(c), field)),

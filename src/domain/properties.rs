@@ -1,0 +1,323 @@
+//! The Micropub-shaped properties a note keeps beyond its columns (a reply's target, a
+//! like, syndication links, a check-in…), and the field-wise changes writers make to a
+//! note: replace, add or delete a property's values, in the Micropub update shape.
+
+use serde_json::{Map, Value};
+
+/// Properties that make a note a response: such a note needs no content or photo.
+pub const RESPONSE_PROPERTIES: [&str; 4] = ["in-reply-to", "like-of", "repost-of", "bookmark-of"];
+
+/// Properties the note keeps in its own columns, tags and photo rows; they are never
+/// kept twice in the properties JSON (where an old row has them, they are ignored).
+pub const INTERPRETED: [&str; 5] = ["content", "name", "category", "post-status", "published"];
+
+/// Properties kept verbatim: a JSON object whose every value is an array. Micropub
+/// commands (`mp-*`) and the interpreted properties are never kept here.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Properties(Map<String, Value>);
+
+/// Why a writer's properties or patch were refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PropertyError {
+    #[error("properties must be an object")]
+    NotAnObject,
+    #[error("the values of {0} must be an array")]
+    NotAnArray(String),
+    #[error("{0} is not a valid property name")]
+    BadName(String),
+}
+
+/// Kept properties are named like microformats properties; this also keeps out
+/// empty names and control characters.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn kept(name: &str) -> bool {
+    !INTERPRETED.contains(&name) && !name.starts_with("mp-")
+}
+
+impl Properties {
+    /// Checks what a writer sent: an object of arrays with sensible names. Interpreted
+    /// properties and `mp-*` commands are dropped (the caller has read them).
+    pub fn from_value(value: Value) -> Result<Self, PropertyError> {
+        let Value::Object(map) = value else {
+            return Err(PropertyError::NotAnObject);
+        };
+        let mut out = Map::new();
+        for (name, values) in map {
+            if !valid_name(&name) {
+                return Err(PropertyError::BadName(name));
+            }
+            if !values.is_array() {
+                return Err(PropertyError::NotAnArray(name));
+            }
+            if kept(&name) {
+                out.insert(name, values);
+            }
+        }
+        Ok(Properties(out))
+    }
+
+    /// Reads what the database holds, leniently: rows written before properties were
+    /// split from the columns still carry `content`, `name` and `category`.
+    pub fn from_stored(text: &str) -> Self {
+        let map = match serde_json::from_str(text) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        Properties(
+            map.into_iter()
+                .filter(|(k, v)| kept(k) && v.is_array())
+                .collect(),
+        )
+    }
+
+    /// The values of one property (empty when absent).
+    pub fn values(&self, name: &str) -> &[Value] {
+        self.0
+            .get(name)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The first response property with a value (`in-reply-to`, `like-of`, …).
+    pub fn response(&self) -> Option<&'static str> {
+        RESPONSE_PROPERTIES
+            .into_iter()
+            .find(|p| self.values(p).iter().any(has_value))
+    }
+
+    /// Every kept property and its values.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The JSON object as stored.
+    pub fn to_json(&self) -> String {
+        Value::Object(self.0.clone()).to_string()
+    }
+
+    /// Adds the kept properties to `map` (the note's full property set).
+    pub fn merge_into(&self, map: &mut Map<String, Value>) {
+        for (k, v) in &self.0 {
+            map.insert(k.clone(), v.clone());
+        }
+    }
+
+    /// The kept part of a full property set (interpreted properties left out).
+    pub fn kept_from(map: &Map<String, Value>) -> Self {
+        Properties(
+            map.iter()
+                .filter(|(k, v)| kept(k) && v.as_array().is_some_and(|a| !a.is_empty()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
+    }
+}
+
+/// A value that says something: a non-blank string or any object.
+fn has_value(v: &Value) -> bool {
+    match v {
+        Value::String(s) => !s.trim().is_empty(),
+        Value::Object(_) => true,
+        _ => false,
+    }
+}
+
+/// One deletion of a patch: a whole property, or some of its values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Deletion {
+    Property(String),
+    Values(String, Vec<Value>),
+}
+
+/// Field-wise changes to a note, in the Micropub update shape. Applied in the order
+/// replace, add, delete; properties not named are left exactly as they are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Patch {
+    pub replace: Vec<(String, Vec<Value>)>,
+    pub add: Vec<(String, Vec<Value>)>,
+    pub delete: Vec<Deletion>,
+}
+
+impl Patch {
+    /// Reads `{"replace": {p: [..]}, "add": {p: [..]}, "delete": [p] | {p: [..]}}`
+    /// (other keys, such as `action` and `url`, are the caller's).
+    pub fn from_micropub(body: &Value) -> Result<Self, PropertyError> {
+        let mut patch = Patch::default();
+        for (key, list) in [("replace", &mut patch.replace), ("add", &mut patch.add)] {
+            match body.get(key) {
+                None => {}
+                Some(Value::Object(m)) => {
+                    for (name, values) in m {
+                        list.push((name_of(name)?, array_of(name, values)?));
+                    }
+                }
+                Some(_) => return Err(PropertyError::NotAnObject),
+            }
+        }
+        match body.get("delete") {
+            None => {}
+            Some(Value::Array(names)) => {
+                for n in names {
+                    let Some(name) = n.as_str() else {
+                        return Err(PropertyError::BadName(n.to_string()));
+                    };
+                    patch.delete.push(Deletion::Property(name_of(name)?));
+                }
+            }
+            Some(Value::Object(m)) => {
+                for (name, values) in m {
+                    patch
+                        .delete
+                        .push(Deletion::Values(name_of(name)?, array_of(name, values)?));
+                }
+            }
+            Some(_) => return Err(PropertyError::NotAnArray("delete".into())),
+        }
+        Ok(patch)
+    }
+
+    /// Adds a replacement of `name` by `values` (an empty list removes the property).
+    pub fn replace(mut self, name: &str, values: Vec<Value>) -> Self {
+        self.replace.push((name.to_string(), values));
+        self
+    }
+
+    /// Names every property the patch touches.
+    pub fn touches(&self, name: &str) -> bool {
+        self.replace.iter().any(|(n, _)| n == name)
+            || self.add.iter().any(|(n, _)| n == name)
+            || self.delete.iter().any(|d| match d {
+                Deletion::Property(n) | Deletion::Values(n, _) => n == name,
+            })
+    }
+
+    /// Applies the changes to a note's full property set.
+    pub fn apply(&self, map: &mut Map<String, Value>) {
+        for (name, values) in &self.replace {
+            if values.is_empty() {
+                map.remove(name);
+            } else {
+                map.insert(name.clone(), Value::Array(values.clone()));
+            }
+        }
+        for (name, values) in &self.add {
+            let entry = map
+                .entry(name.clone())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = entry {
+                list.extend(values.iter().cloned());
+            } else {
+                *entry = Value::Array(values.clone());
+            }
+        }
+        for d in &self.delete {
+            match d {
+                Deletion::Property(name) => {
+                    map.remove(name);
+                }
+                Deletion::Values(name, values) => {
+                    if let Some(Value::Array(list)) = map.get_mut(name) {
+                        list.retain(|v| !values.contains(v));
+                        if list.is_empty() {
+                            map.remove(name);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn name_of(name: &str) -> Result<String, PropertyError> {
+    if valid_name(name) {
+        Ok(name.to_string())
+    } else {
+        Err(PropertyError::BadName(name.to_string()))
+    }
+}
+
+fn array_of(name: &str, values: &Value) -> Result<Vec<Value>, PropertyError> {
+    values
+        .as_array()
+        .cloned()
+        .ok_or_else(|| PropertyError::NotAnArray(name.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn interpreted_and_commands_are_not_kept() {
+        let p = Properties::from_value(json!({
+            "content": ["x"], "mp-slug": ["s"], "like-of": ["https://a.example/"]
+        }))
+        .unwrap();
+        assert_eq!(p.to_json(), r#"{"like-of":["https://a.example/"]}"#);
+        assert_eq!(p.response(), Some("like-of"));
+        assert!(Properties::from_value(json!({"like-of": "x"})).is_err());
+        assert!(Properties::from_value(json!({"bad name": ["x"]})).is_err());
+    }
+
+    #[test]
+    fn old_rows_lose_their_copies_of_the_columns() {
+        let p =
+            Properties::from_stored(r#"{"content":["a"],"category":["b"],"syndication":["u"]}"#);
+        assert_eq!(p.to_json(), r#"{"syndication":["u"]}"#);
+        assert!(Properties::from_stored("not json").is_empty());
+    }
+
+    #[test]
+    fn blank_response_values_do_not_count() {
+        let p = Properties::from_value(json!({"in-reply-to": [" "]})).unwrap();
+        assert_eq!(p.response(), None);
+    }
+
+    #[test]
+    fn micropub_update_shape() {
+        let patch = Patch::from_micropub(&json!({
+            "action": "update",
+            "replace": {"content": ["new"]},
+            "add": {"category": ["b"], "syndication": ["https://s.example/1"]},
+            "delete": {"category": ["a"]}
+        }))
+        .unwrap();
+        let mut map = json!({"content": ["old"], "category": ["a"], "like-of": ["u"]})
+            .as_object()
+            .cloned()
+            .unwrap();
+        patch.apply(&mut map);
+        assert_eq!(
+            Value::Object(map),
+            json!({"content": ["new"], "category": ["b"], "like-of": ["u"],
+                   "syndication": ["https://s.example/1"]})
+        );
+        let whole = Patch::from_micropub(&json!({"delete": ["like-of"]})).unwrap();
+        let mut map = json!({"like-of": ["u"], "name": ["n"]})
+            .as_object()
+            .cloned()
+            .unwrap();
+        whole.apply(&mut map);
+        assert_eq!(Value::Object(map), json!({"name": ["n"]}));
+    }
+
+    #[test]
+    fn non_arrays_are_refused() {
+        assert!(Patch::from_micropub(&json!({"replace": {"content": "x"}})).is_err());
+        assert!(Patch::from_micropub(&json!({"delete": "content"})).is_err());
+        assert!(Patch::from_micropub(&json!({"replace": ["content"]})).is_err());
+    }
+}

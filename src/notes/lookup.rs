@@ -1,0 +1,54 @@
+//! Reads that pages and the health report need beyond listings: full-text search, a
+//! tag's display form, and the store's figures. Handlers ask the service; only the
+//! service talks to `db`.
+
+use super::{NoteError, Notes};
+use crate::db::stats::Stats;
+use crate::db::{search, stats, tags};
+use crate::domain::Note;
+
+/// One page of search results.
+#[derive(Debug)]
+pub struct SearchResults {
+    /// Public notes matching, in all.
+    pub total: i64,
+    /// This page's notes (with tags and photos, like every other listing), each with a
+    /// snippet whose matches are marked with [`search::MARK_START`] / [`search::MARK_END`].
+    pub hits: Vec<(Note, String)>,
+}
+
+impl Notes {
+    /// Public notes matching `fts` (a query from [`search::fts_query`]), best first.
+    pub async fn search(
+        &self,
+        fts: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<SearchResults, NoteError> {
+        let total = search::count(&self.db, fts).await?;
+        let rows = search::search(&self.db, fts, limit, offset).await?;
+        let snippets: Vec<String> = rows.iter().map(|h| h.snippet.clone()).collect();
+        let notes = self
+            .with_tags(rows.into_iter().map(|h| h.note).collect())
+            .await?;
+        Ok(SearchResults {
+            total,
+            hits: notes.into_iter().zip(snippets).collect(),
+        })
+    }
+
+    /// How a tag was first written, when any note ever had it.
+    pub async fn tag_display(&self, name: &str) -> Result<Option<String>, NoteError> {
+        Ok(tags::display_of(&self.db, name).await?)
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await
+    }
+
+    /// Counts of notes by state and the database's size (`/health?detailed=true`).
+    pub async fn stats(&self) -> Result<Stats, NoteError> {
+        Ok(stats::stats(&self.db).await?)
+    }
+}

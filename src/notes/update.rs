@@ -1,0 +1,228 @@
+//! Updates by patch, and finding a note by the URL a writer refers to it by.
+//!
+//! A note's full property set is its columns seen as Micropub properties (`content`,
+//! `name` when explicit, `category`, `post-status`, `published`) plus the properties
+//! it keeps verbatim. A [`Patch`] changes only the properties it names, so the admin
+//! editor (which shows content, tags and status) never erases what a Micropub client
+//! set, and the other way round.
+
+use serde_json::{Map, Value, json};
+
+use super::rules::{check_complete, check_photos, clean_content, title_for};
+use super::{NoteError, Notes};
+use crate::db::notes::{self as q, UpdateRow};
+use crate::db::{media as media_q, tags};
+use crate::domain::markdown::split_title;
+use crate::domain::time::{now, rfc3339};
+use crate::domain::{Note, NoteUpdate, Properties, Slug, Status, Tag};
+
+impl Notes {
+    /// Applies field-wise changes; the slug never changes. Publishing a draft for the
+    /// first time records its publication time. The changed note is checked against
+    /// the same rules as a new one.
+    pub async fn update(&self, id: i64, change: NoteUpdate) -> Result<Note, NoteError> {
+        let note = self.get(id).await?.ok_or(NoteError::NotFound)?;
+        let mut map = full_properties(&note);
+        change.patch.apply(&mut map);
+        let content = clean_content(&text_of(map.get("content")))?;
+        let name = map
+            .get("name")
+            .and_then(|v| v.as_array())
+            .and_then(|a| a.first())
+            .map(value_text);
+        let title = title_for(name.as_deref(), &content)?;
+        let tags = if change.patch.touches("category") {
+            Some(tags_of(map.get("category"))?)
+        } else {
+            None
+        };
+        let status = match first_text(&map, "post-status") {
+            Some(s) => Status::parse(&s)
+                .ok_or_else(|| NoteError::Invalid(format!("Unknown post-status {s:?}.")))?,
+            None => note.status,
+        };
+        let published =
+            match first_text(&map, "published").filter(|_| change.patch.touches("published")) {
+                Some(s) => Some(
+                    chrono::DateTime::parse_from_rfc3339(s.trim())
+                        .map_err(|_| NoteError::Invalid(format!("published {s:?} is not a date.")))?
+                        .to_utc(),
+                ),
+                None => None,
+            };
+        let published_at = match (status, note.published_at) {
+            (Status::Published, None) => Some(published.unwrap_or_else(now)),
+            (_, prev) => published.or(prev),
+        };
+        let kept = Properties::kept_from(&map);
+        let photos = check_photos(change.photos.as_deref())?;
+        let photo_count = photos.as_ref().map_or(note.photos.len(), Vec::len);
+        check_complete(&content, photo_count, &kept)?;
+        let properties = kept.to_json();
+
+        let mut tx = self.db.begin().await?;
+        let row = UpdateRow {
+            id,
+            title: title.as_deref(),
+            content: &content,
+            status,
+            published_at,
+            updated_at: now(),
+            properties: &properties,
+        };
+        q::update(&self.db, &mut tx, &row).await?;
+        if let Some(tags) = &tags {
+            tags::set_for_note(&self.db, &mut tx, id, tags).await?;
+        }
+        if let Some(photos) = &photos {
+            media_q::set_for_note(&self.db, &mut tx, id, photos).await?;
+        }
+        tx.commit().await?;
+        self.generation.bump();
+        tracing::info!(note.slug = %note.slug, note.id = id, "note updated");
+        self.get(id).await?.ok_or(NoteError::NotFound)
+    }
+
+    /// The note a public URL names: `{SITE_URL}/note/{slug}` or the legacy
+    /// `/notes/{slug}`, with or without a trailing slash. `None` for other hosts and
+    /// paths. Drafts and deleted notes are returned (callers decide visibility).
+    pub async fn by_url(&self, url: &str) -> Result<Option<Note>, NoteError> {
+        match slug_from_url(&self.site_url, url) {
+            Some(slug) => self.by_slug(&slug).await,
+            None => Ok(None),
+        }
+    }
+}
+
+/// The slug in a note URL of this site (see [`Notes::by_url`]).
+pub fn slug_from_url(site_url: &str, url: &str) -> Option<Slug> {
+    let site = url::Url::parse(site_url).ok()?;
+    let given = url::Url::parse(url.trim()).ok()?;
+    if site.origin() != given.origin() {
+        return None;
+    }
+    let rest = given
+        .path()
+        .strip_prefix(site.path().trim_end_matches('/'))?;
+    let slug = rest
+        .strip_prefix("/note/")
+        .or_else(|| rest.strip_prefix("/notes/"))?;
+    let slug = slug.strip_suffix('/').unwrap_or(slug);
+    Slug::parse(slug).ok()
+}
+
+/// The note's whole property set, columns included (the name only when it was given
+/// explicitly rather than taken from a leading heading).
+pub fn full_properties(note: &Note) -> Map<String, Value> {
+    let mut map = Map::new();
+    if !note.content.is_empty() {
+        map.insert("content".into(), json!([note.content]));
+    }
+    if let Some(t) = explicit_name(note) {
+        map.insert("name".into(), json!([t]));
+    }
+    if !note.tags.is_empty() {
+        let cats: Vec<&str> = note.tags.iter().map(|t| t.display.as_str()).collect();
+        map.insert("category".into(), json!(cats));
+    }
+    map.insert("post-status".into(), json!([note.status.as_str()]));
+    if let Some(p) = note.published_at {
+        map.insert("published".into(), json!([rfc3339(p)]));
+    }
+    note.properties.merge_into(&mut map);
+    map
+}
+
+/// The stored title when it is not simply the content's leading heading.
+pub fn explicit_name(note: &Note) -> Option<&str> {
+    note.title
+        .as_deref()
+        .filter(|t| split_title(&note.content).title.as_deref() != Some(*t))
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        // `{"value": …}` / `{"html": …}` as Micropub clients send structured text.
+        Value::Object(o) => o
+            .get("value")
+            .or_else(|| o.get("html"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
+fn text_of(values: Option<&Value>) -> String {
+    values
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .map(value_text)
+        .unwrap_or_default()
+}
+
+fn first_text(map: &Map<String, Value>, name: &str) -> Option<String> {
+    map.get(name)
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+fn tags_of(values: Option<&Value>) -> Result<Vec<Tag>, NoteError> {
+    let list = values
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut parsed = Vec::with_capacity(list.len());
+    for v in &list {
+        let Some(s) = v.as_str() else {
+            return Err(NoteError::Invalid(format!(
+                "The category {v} is not a tag."
+            )));
+        };
+        parsed.push(
+            Tag::parse(s).map_err(|e| NoteError::Invalid(format!("Tag {s:?} refused: {e}.")))?,
+        );
+    }
+    Tag::dedupe(parsed.into_iter().map(Ok))
+        .map_err(|e| NoteError::Invalid(format!("Tag refused: {e}.")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_from_url;
+
+    #[test]
+    fn note_urls_of_this_site_only() {
+        let site = "https://blog.example";
+        for url in [
+            "https://blog.example/note/hello",
+            "https://blog.example/note/hello/",
+            "https://blog.example/notes/hello",
+            "https://blog.example/notes/hello/",
+            "https://BLOG.example/note/hello",
+        ] {
+            assert_eq!(
+                slug_from_url(site, url).map(|s| s.to_string()),
+                Some("hello".into()),
+                "{url}"
+            );
+        }
+        for url in [
+            "https://other.example/note/hello",
+            "http://blog.example/note/hello",
+            "https://blog.example:8443/note/hello",
+            "https://blog.example/tag/hello",
+            "https://blog.example/note/",
+            "https://blog.example/note/a/b",
+            "/note/hello",
+            "not a url",
+        ] {
+            assert_eq!(slug_from_url(site, url), None, "{url}");
+        }
+        assert!(slug_from_url("https://x.example/blog", "https://x.example/blog/note/a").is_some());
+        assert!(slug_from_url("https://x.example/blog", "https://x.example/note/a").is_none());
+    }
+}
