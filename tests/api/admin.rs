@@ -52,7 +52,14 @@ pub struct Admin {
 
 impl Admin {
     pub async fn new() -> Self {
-        let app = TestApp::with(&[("DEV_MODE", "true")]).await;
+        Self::with(&[]).await
+    }
+
+    /// A signed-in admin of an app with extra configuration variables.
+    pub async fn with(extra: &[(&str, &str)]) -> Self {
+        let mut vars = vec![("DEV_MODE", "true")];
+        vars.extend_from_slice(extra);
+        let app = TestApp::with(&vars).await;
         let res = app.get("/auth/dev-login").await;
         assert_eq!(res.status, StatusCode::SEE_OTHER);
         let cookie = res

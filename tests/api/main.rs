@@ -13,3 +13,4 @@ mod photos;
 mod queries;
 mod search;
 mod store;
+mod uploads;

@@ -186,7 +186,15 @@ pub async fn edit_form(
     render_page(&s, &session, page, StatusCode::OK)
 }
 
-/// A refusal: CSRF failures are a plain 403 page; anything else shows the form again.
+/// Whether a refusal is answered with the site's error page rather than the form: a
+/// CSRF failure (403), or a body over the upload limit (413: what was typed may not
+/// even have been read).
+fn error_page_only(e: &AppError) -> bool {
+    matches!(e, AppError::Forbidden(_) | AppError::PayloadTooLarge(_))
+}
+
+/// A refusal: CSRF failures and oversized bodies are a plain error page; anything else
+/// shows the form again.
 fn refused(
     s: &AppState,
     session: &AdminSession,
@@ -194,7 +202,7 @@ fn refused(
     note: Option<&Note>,
     title: &str,
 ) -> Result<Response> {
-    if matches!(r.error, AppError::Forbidden(_)) {
+    if error_page_only(&r.error) {
         return Err(r.error);
     }
     let status = r.error.status();
@@ -351,7 +359,7 @@ pub async fn preview(
     let f = match form::read(mp, &session, &s.media, Purpose::Preview).await {
         Ok(f) => f,
         Err(r) => {
-            if matches!(r.error, AppError::Forbidden(_)) {
+            if error_page_only(&r.error) {
                 return Err(r.error);
             }
             r.form

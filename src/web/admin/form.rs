@@ -4,15 +4,19 @@
 
 use std::collections::HashMap;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use axum::extract::Multipart;
-use axum::extract::multipart::Field;
+use axum::extract::multipart::{Field, MultipartError};
+use axum::http::StatusCode;
 use bytes::Bytes;
 use futures_util::{StreamExt, stream};
 
 use crate::auth::session::AdminSession;
 use crate::domain::{Status, Tag};
 use crate::error::AppError;
-use crate::media::{Media, MediaStore};
+use crate::media::{Media, MediaError, MediaStore};
 use crate::notes::rules;
 
 /// Longest text field accepted (the note itself is at most 100 kB).
@@ -96,10 +100,7 @@ pub async fn read(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) => {
-                failure.get_or_insert(AppError::BadRequest(format!(
-                    "The form could not be read: {}",
-                    e.body_text()
-                )));
+                failure.get_or_insert(unreadable(&e, "The form"));
                 break;
             }
         };
@@ -201,9 +202,11 @@ pub async fn discard(media: &MediaStore, f: &mut EditorForm) {
 async fn text(field: Field<'_>) -> Result<String, AppError> {
     let mut out = Vec::new();
     let mut field = field;
-    while let Some(chunk) = field.chunk().await.map_err(|e| {
-        AppError::BadRequest(format!("The form could not be read: {}", e.body_text()))
-    })? {
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| unreadable(&e, "The form"))?
+    {
         if out.len() + chunk.len() > MAX_TEXT {
             return Err(AppError::PayloadTooLarge(
                 "a text field is longer than 200 kB".into(),
@@ -227,25 +230,55 @@ async fn store_photo(
     photos: usize,
 ) -> Result<Option<Media>, AppError> {
     let file_name = field.file_name().map(str::to_string);
-    let first = field.chunk().await.map_err(|e| {
-        AppError::BadRequest(format!("The upload could not be read: {}", e.body_text()))
-    })?;
+    let first = field
+        .chunk()
+        .await
+        .map_err(|e| unreadable(&e, "The upload"))?;
     let Some(first) = first.filter(|c| !c.is_empty()) else {
         return Ok(None);
     };
     rules::check_photo_count(photos + 1)?;
-    let rest = stream::unfold(field, |mut field| async move {
-        match field.chunk().await {
-            Ok(Some(c)) => Some((Ok::<Bytes, String>(c), field)),
-            Ok(None) => None,
-            Err(e) => Some((Err(e.body_text()), field)),
+    // The body limit shows up as a broken stream inside the media store; remember it
+    // so that the answer is a 413, not a 400.
+    let over_limit = Arc::new(AtomicBool::new(false));
+    let seen = over_limit.clone();
+    let rest = stream::unfold(field, move |mut field| {
+        let seen = seen.clone();
+        async move {
+            match field.chunk().await {
+                Ok(Some(c)) => Some((Ok::<Bytes, String>(c), field)),
+                Ok(None) => None,
+                Err(e) => {
+                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        seen.store(true, Ordering::Relaxed);
+                    }
+                    Some((Err(e.body_text()), field))
+                }
+            }
         }
     });
     let chunks = stream::iter([Ok::<Bytes, String>(first)]).chain(rest);
     let label = file_name.clone().unwrap_or_else(|| "the photo".into());
-    media
-        .save(Box::pin(chunks), file_name.as_deref())
-        .await
-        .map(Some)
-        .map_err(|e| AppError::BadRequest(format!("{label} was refused: {e}")))
+    match media.save(Box::pin(chunks), file_name.as_deref()).await {
+        Ok(m) => Ok(Some(m)),
+        Err(e)
+            if over_limit.load(Ordering::Relaxed) || matches!(e, MediaError::TooLarge { .. }) =>
+        {
+            Err(AppError::PayloadTooLarge(format!(
+                "{label} is larger than the largest upload accepted."
+            )))
+        }
+        Err(e) => Err(AppError::BadRequest(format!("{label} was refused: {e}"))),
+    }
+}
+
+/// A multipart read failure: over the body limit is a 413, anything else a 400.
+fn unreadable(e: &MultipartError, what: &str) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge(format!(
+            "{what} is larger than the largest upload accepted."
+        ))
+    } else {
+        AppError::BadRequest(format!("{what} could not be read: {}", e.body_text()))
+    }
 }
