@@ -85,6 +85,7 @@ fn concurrent(file: &Path, n: usize) -> anyhow::Result<()> {
             media_dir: data.path().join("media"),
             debug_dir: data.path().join("debug"),
             max_upload: starpunk::media::MAX_UPLOAD,
+            site_url: "http://localhost:5000".into(),
             save_failed_uploads: false,
             debug_max_age: std::time::Duration::from_secs(86_400),
             debug_max_bytes: 0,

@@ -9,6 +9,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::limits::UploadLimits;
 use crate::notes::{Generation, Notes};
 use crate::web::cache::ResponseCache;
 use crate::web::site::Site;
@@ -97,9 +98,9 @@ pub fn build_router(state: AppState) -> Router {
         .merge(crate::feeds::router())
         .merge(crate::auth::router())
         .merge(crate::media::serve::router())
-        .merge(crate::web::admin::router(
-            usize::try_from(state.config.max_content_length).unwrap_or(usize::MAX),
-        ))
+        .merge(crate::web::admin::router(UploadLimits::from_config(
+            &state.config,
+        )))
         .fallback(crate::web::errors::not_found)
         .method_not_allowed_fallback(crate::web::errors::method_not_allowed)
         // Two layers only: each `Router` layer costs boxing per request (see web::layer).

@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod feeds;
+pub mod limits;
 pub mod media;
 pub mod notes;
 pub mod web;

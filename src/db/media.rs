@@ -130,6 +130,19 @@ pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<MediaRow>> {
         .await
 }
 
+/// The media row a stored file belongs to: the image itself or one of its variants
+/// (`path` relative to the media folder, as stored).
+pub async fn id_by_path(db: &Db, path: &str) -> sqlx::Result<Option<i64>> {
+    db.count(1);
+    sqlx::query_scalar(
+        "SELECT id FROM media WHERE path = ?1 \
+         UNION ALL SELECT media_id FROM media_variants WHERE path = ?1 LIMIT 1",
+    )
+    .bind(path)
+    .fetch_optional(db.pool())
+    .await
+}
+
 /// The media rows of `ids`, in one query, in no particular order.
 pub async fn by_ids(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<MediaRow>> {
     if ids.is_empty() {

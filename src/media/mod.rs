@@ -29,6 +29,7 @@ mod encode;
 mod error;
 mod gif;
 mod heic;
+mod lookup;
 pub mod model;
 pub mod process;
 mod recover;
@@ -42,11 +43,11 @@ mod tests;
 pub use decode::{MAX_PIXELS, MAX_SIDE};
 pub use detect::{Kind, SNIFF_LEN, sniff};
 pub use error::{FailAt, MediaError};
+pub use lookup::stored_path;
 pub use model::{Format, Media, Variant, VariantName};
 pub use recover::RecoveryReport;
 
-/// Largest upload accepted whatever `MAX_CONTENT_LENGTH` says.
-pub const MAX_UPLOAD: u64 = 50 * 1024 * 1024;
+pub use crate::limits::MAX_UPLOAD;
 /// Photos processed at once: each 12 MP photo needs about 100 MB while it is worked on.
 pub const CONCURRENT_PROCESSING: usize = 2;
 
@@ -59,6 +60,8 @@ pub struct MediaSettings {
     pub debug_dir: PathBuf,
     /// The smaller of [`MAX_UPLOAD`] and `MAX_CONTENT_LENGTH`.
     pub max_upload: u64,
+    /// `SITE_URL`, to recognise the media URLs writers refer to ([`MediaStore::by_url`]).
+    pub site_url: String,
     pub save_failed_uploads: bool,
     pub debug_max_age: Duration,
     pub debug_max_bytes: u64,
@@ -70,7 +73,8 @@ impl MediaSettings {
         MediaSettings {
             media_dir: config.data_path.join("media"),
             debug_dir: config.data_path.join("debug"),
-            max_upload: MAX_UPLOAD.min(config.max_content_length),
+            max_upload: crate::limits::UploadLimits::from_config(config).max_file,
+            site_url: config.site_url.clone(),
             save_failed_uploads: config.debug_save_failed_uploads,
             debug_max_age: Duration::from_secs(config.debug_file_max_age_days * 86_400),
             debug_max_bytes: config.debug_file_max_size_mb.saturating_mul(1024 * 1024),

@@ -30,17 +30,8 @@ use tower::{Layer, Service};
 use crate::app::AppState;
 use crate::auth::session::Slot;
 use crate::error::AppError;
+use crate::limits::{REQUEST_TIMEOUT, UPLOAD_ROUTES, UPLOAD_TIMEOUT};
 use crate::web::{errors, headers};
-
-/// Longest a handler may take before the client gets a 503 page.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Longest a multipart upload to one of [`UPLOAD_ROUTES`] may take: 50 MB from a phone
-/// on a slow uplink needs minutes, not seconds.
-pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
-/// The routes that take photo uploads. Only these get [`UPLOAD_TIMEOUT`], and only for
-/// a multipart POST: a client cannot buy itself minutes elsewhere by claiming to upload.
-/// Their handlers check the session before reading the body.
-pub use crate::web::admin::UPLOAD_ROUTES;
 
 /// Builds [`SiteService`]s; see the module documentation.
 #[derive(Clone)]
@@ -51,7 +42,7 @@ pub struct SiteLayer {
 }
 
 impl SiteLayer {
-    /// The layer with the standard time limits.
+    /// The layer with the standard time limits ([`crate::limits`]).
     pub fn new(state: AppState) -> Self {
         Self::with_timeouts(state, REQUEST_TIMEOUT, UPLOAD_TIMEOUT)
     }

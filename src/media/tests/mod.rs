@@ -4,6 +4,7 @@
 mod failures;
 mod fixtures;
 mod formats;
+mod lookup;
 mod serving;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,7 @@ impl Bench {
             media_dir: tmp.path().join("media"),
             debug_dir: tmp.path().join("debug"),
             max_upload: MAX_UPLOAD,
+            site_url: "http://blog.example".into(),
             save_failed_uploads: false,
             debug_max_age: Duration::from_secs(7 * 86_400),
             debug_max_bytes: 100 * 1024 * 1024,

@@ -3,7 +3,6 @@
 //! response is `private, no-store`.
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::Redirect;
 use axum::routing::{get, post};
@@ -11,27 +10,23 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::app::AppState;
 use crate::auth::session::AdminSession;
+use crate::limits::{ADMIN_EDIT, ADMIN_NEW, ADMIN_PREVIEW, UploadLimits};
 use crate::web::site::Site;
 
 mod editor;
 mod form;
 mod list;
 
-const NEW: &str = "/admin/new";
-const EDIT: &str = "/admin/edit/{id}";
-const PREVIEW: &str = "/admin/preview";
-/// The editor's routes, which take photo uploads: they get `MAX_CONTENT_LENGTH` as
-/// their body limit, and the site layer gives their multipart POSTs a longer time limit
-/// ([`crate::web::layer::UPLOAD_TIMEOUT`]).
-pub const UPLOAD_ROUTES: &[&str] = &[NEW, EDIT, PREVIEW];
-
-/// Admin routes; upload routes accept bodies up to `max_body` bytes.
-pub fn router(max_body: usize) -> Router<AppState> {
+/// Admin routes. The editor's routes take photo uploads: they wear the upload body
+/// limit, and the site layer gives their multipart POSTs the upload time limit (both
+/// from [`crate::limits`]).
+pub fn router(uploads: UploadLimits) -> Router<AppState> {
+    let body_limit = uploads.body_limit();
     let uploads = Router::new()
-        .route(NEW, get(editor::new_form).post(editor::create))
-        .route(EDIT, get(editor::edit_form).post(editor::save))
-        .route(PREVIEW, post(editor::preview))
-        .layer(DefaultBodyLimit::max(max_body));
+        .route(ADMIN_NEW, get(editor::new_form).post(editor::create))
+        .route(ADMIN_EDIT, get(editor::edit_form).post(editor::save))
+        .route(ADMIN_PREVIEW, post(editor::preview))
+        .layer(body_limit);
     Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
         .route("/admin/", get(list::dashboard))
