@@ -97,6 +97,9 @@ pub struct NoteInput {
     pub status: Option<Status>,
     /// Publication time to record (import, Micropub `published`); default now.
     pub published_at: Option<DateTime<Utc>>,
+    /// Last change to record (import carries it over); on create the default is the
+    /// publication time, since writing a note is not editing it.
+    pub updated_at: Option<DateTime<Utc>>,
     pub properties: Option<serde_json::Value>,
     /// The note's photos as `(media id, caption)`, in order; `None` leaves them as they
     /// are on update (and means none on create).
