@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Image pipeline benchmark: StarPunk's Rust pipeline against Pillow (what StarPunk v1.5
-# used), same files, same steps (decode, orient, stored image by size tier, thumb /
-# small / medium / large), in the same run.
+# used) and, when pyvips is installed, libvips — same files, same steps (decode, orient,
+# stored image by size tier, thumb / small / medium / large; bench/photo_reference.py),
+# in the same run.
 #
 #   bench/image.sh            # RUNS=7 by default
 #   RUNS=15 bench/image.sh
 #
 # Needs: a Rust toolchain; heif-enc (scripts/setup.sh --test) for the HEIC case;
-# Pillow + pillow-heif (scripts/setup.sh --bench) for the comparison. Figures are
+# Pillow + pillow-heif (scripts/setup.sh --bench) for the comparison; pyvips +
+# pyvips-binary for the libvips column (optional). Figures are
 # written to bench/results/image.txt; bench/IMAGE.md records a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-7}
-PILLOW=${PILLOW_PIPELINE:-../shared/bench/pillow_pipeline.py}
+REFERENCE=bench/photo_reference.py
+# scripts/setup.sh --bench puts Pillow and pyvips in the project's own virtual environment.
+PY=${BENCH_PYTHON:-python3}
+[ -z "${BENCH_PYTHON:-}" ] && [ -x target/test-python/bin/python3 ] && PY=target/test-python/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out=bench/results/image.txt
@@ -33,11 +38,13 @@ else
 fi
 
 have_pillow=0
-if [ -f "$PILLOW" ] && python3 -c "import PIL, pillow_heif" 2>/dev/null; then
+if "$PY" -c "import PIL, pillow_heif" 2>/dev/null; then
   have_pillow=1
 else
-  echo "Pillow, pillow-heif or $PILLOW missing: Rust figures only (scripts/setup.sh --bench)" >&2
+  echo "Pillow or pillow-heif missing: no Pillow figures (scripts/setup.sh --bench)" >&2
 fi
+have_vips=0
+if "$PY" -c "import pyvips" 2>/dev/null; then have_vips=1; fi
 
 # Runs a command under /usr/bin/time -v; prints "median_seconds peak_rss_mb".
 measure() {
@@ -49,15 +56,22 @@ measure() {
 
 {
   echo "# image pipeline, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPU, runs=$RUNS"
-  printf '%-6s %6s %8s %12s %9s %14s %8s\n' file size rust_s rust_rss_mb pillow_s pillow_rss_mb speedup
+  printf '%-6s %6s %8s %12s %9s %14s %8s %7s %12s %8s\n' file size rust_s rust_rss_mb \
+    pillow_s pillow_rss_mb vs_pil vips_s vips_rss_mb vs_vips
   for f in "${files[@]}"; do
     size=$(du -h "$f" | cut -f1)
     read -r rust_s rust_rss < <(measure "$bin" "$f" "$RUNS")
-    pil_s="-"; pil_rss="-"; ratio="-"
+    pil_s="-"; pil_rss="-"; pil_ratio="-"; vips_s="-"; vips_rss="-"; vips_ratio="-"
     if [ $have_pillow -eq 1 ]; then
-      read -r pil_s pil_rss < <(measure python3 "$PILLOW" "$f" "$RUNS")
-      ratio=$(awk -v p="$pil_s" -v r="$rust_s" 'BEGIN { printf "%.2fx", p / r }')
+      read -r pil_s pil_rss < <(measure "$PY" "$REFERENCE" pillow "$f" "$RUNS")
+      pil_ratio=$(awk -v p="$pil_s" -v r="$rust_s" 'BEGIN { printf "%.2fx", p / r }')
     fi
-    printf '%-6s %6s %8s %12s %9s %14s %8s\n' "${f##*.}" "$size" "$rust_s" "$rust_rss" "$pil_s" "$pil_rss" "$ratio"
+    # libvips's wheel has no HEVC decoder: HEIC is Pillow's case only.
+    if [ $have_vips -eq 1 ] && [ "${f##*.}" != heic ]; then
+      read -r vips_s vips_rss < <(measure "$PY" "$REFERENCE" vips "$f" "$RUNS")
+      vips_ratio=$(awk -v p="$vips_s" -v r="$rust_s" 'BEGIN { printf "%.2fx", p / r }')
+    fi
+    printf '%-6s %6s %8s %12s %9s %14s %8s %7s %12s %8s\n' "${f##*.}" "$size" "$rust_s" "$rust_rss" \
+      "$pil_s" "$pil_rss" "$pil_ratio" "$vips_s" "$vips_rss" "$vips_ratio"
   done
 } | tee "$out"

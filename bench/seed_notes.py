@@ -56,7 +56,7 @@ occaecat cupidatat non proident sunt culpa qui officia deserunt mollit anim id e
 laborum morning evening garden server note feed photo walk river bridge window
 """.split()
 
-# Slugs the server refuses (DESIGN.md); generated custom slugs always carry a numeric
+# Slugs the server refuses (docs/URLS.md); generated custom slugs always carry a numeric
 # suffix so they cannot equal one, but keep the check explicit.
 RESERVED = set("""
 api admin auth feed static notes note login logout settings micropub callback

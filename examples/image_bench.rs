@@ -1,6 +1,6 @@
 //! Times the photo pipeline on one file: decode, orient, the stored image by size tier,
 //! and the four variants, each written to a temp folder (the same steps as
-//! `shared/bench/pillow_pipeline.py`). Used by `bench/image.sh`.
+//! `bench/photo_reference.py`). Used by `bench/image.sh`.
 //!
 //! ```text
 //! cargo run --release --example image_bench -- FILE [RUNS]

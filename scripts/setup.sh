@@ -2,9 +2,13 @@
 # Installs the system packages StarPunk needs on Debian 12 (bookworm), where missing.
 #   scripts/setup.sh          build/run deps: libheif (>= 1.17, bookworm-backports) + HEVC decoder
 #   scripts/setup.sh --test   also what the test suite uses: heif-enc + x265 plugin, chromium,
-#                             python feedparser/mf2py, playwright-core
-#   scripts/setup.sh --bench  also wrk, nginx, Pillow (+pillow-heif) for bench/
-# Idempotent: does nothing when everything is already present.
+#                             Node.js + npm, playwright-core (tests/e2e), and feedparser +
+#                             mf2py in a virtual environment this script owns
+#                             (target/test-python: Debian's Python refuses system-wide pip
+#                             installs, PEP 668, and a stock system may have no pip at all)
+#   scripts/setup.sh --bench  also wrk, nginx, and Pillow (+pillow-heif), pyvips in that venv
+# Idempotent: does nothing when everything is already present. Works on a stock Debian 12
+# (only apt and a Rust toolchain needed) as well as on machines that have more.
 set -euo pipefail
 
 want_test=0; want_bench=0
@@ -33,6 +37,11 @@ have_pkg pkg-config || plain_pkgs+=(pkg-config)
 if [ $want_test -eq 1 ]; then
   { have_pkg libheif-examples && have_pkg libheif-plugin-x265; } || backports_pkgs+=(libheif-examples libheif-plugin-x265)
   have_pkg chromium || plain_pkgs+=(chromium)
+  # Node.js may come from elsewhere with its own npm; Debian splits them in two packages.
+  command -v node >/dev/null || plain_pkgs+=(nodejs)
+  command -v npm >/dev/null || plain_pkgs+=(npm)
+  # `python3 -m venv` needs ensurepip, which Debian ships in python3-venv.
+  python3 -c "import ensurepip, venv" 2>/dev/null || plain_pkgs+=(python3-venv)
 fi
 if [ $want_bench -eq 1 ]; then
   have_pkg wrk || plain_pkgs+=(wrk)
@@ -55,18 +64,26 @@ if [ ${#backports_pkgs[@]} -gt 0 ] || [ ${#plain_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
+# The Python the tests run (tests/api/helpers.rs looks here first): versions pinned so
+# parsers answer the same on every machine.
+VENV=target/test-python
+venv_has() { [ -x "$VENV/bin/python3" ] && "$VENV/bin/python3" -c "$1" 2>/dev/null; }
+venv_install() {
+  [ -x "$VENV/bin/python3" ] || python3 -m venv "$VENV"
+  echo "setup: pip installing $* into $VENV" >&2
+  "$VENV/bin/python3" -m pip install -q --disable-pip-version-check "$@"
+}
+
 if [ $want_test -eq 1 ]; then
-  if ! python3 -c "import feedparser, mf2py" 2>/dev/null; then
-    echo "setup: pip installing feedparser mf2py" >&2
-    python3 -m pip install -q feedparser mf2py
-  fi
-  if [ ! -d tests/e2e/node_modules/playwright-core ] && [ -f tests/e2e/package.json ]; then
-    echo "setup: npm installing playwright-core" >&2
-    (cd tests/e2e && npm install --silent --no-audit --no-fund)
+  venv_has "import feedparser, mf2py" || venv_install feedparser==6.0.14 mf2py==2.0.2
+  # The version package.json pins (Node 18, Debian 12's, runs playwright-core up to 1.61).
+  want_pw=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' tests/e2e/package.json)
+  have_pw=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' tests/e2e/node_modules/playwright-core/package.json 2>/dev/null | head -n 1)
+  if [ -f tests/e2e/package.json ] && [ "$want_pw" != "$have_pw" ]; then
+    echo "setup: npm installing playwright-core $want_pw" >&2
+    (cd tests/e2e && npm ci --silent --no-audit --no-fund)
   fi
 fi
 if [ $want_bench -eq 1 ]; then
-  if ! python3 -c "import PIL, pillow_heif" 2>/dev/null; then
-    python3 -m pip install -q pillow pillow-heif
-  fi
+  venv_has "import PIL, pillow_heif, pyvips" || venv_install pillow pillow-heif pyvips pyvips-binary
 fi

@@ -119,6 +119,7 @@ impl Notes {
             status,
             created_at: created,
             published_at,
+            updated_at: created_updated(published_at.unwrap_or(created), input.updated_at),
             properties: &properties,
         };
         let id = q::insert(&self.db, &mut tx, &row).await?;
@@ -328,4 +329,14 @@ pub fn note_html(note: &Note, site_url: &str) -> String {
         _ => note.content.as_str(),
     };
     markdown::render(md, &base)
+}
+
+/// `updated` of a new note: the given time (import), never before `date` (a note cannot
+/// change before it exists); without one, `date` itself — so an imported note does not
+/// read "updated {the day of the import}".
+fn created_updated(
+    date: chrono::DateTime<chrono::Utc>,
+    given: Option<chrono::DateTime<chrono::Utc>>,
+) -> chrono::DateTime<chrono::Utc> {
+    given.map_or(date, |u| u.max(date))
 }

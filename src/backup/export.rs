@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::domain::Status;
 use crate::domain::markdown::split_title;
 
-use super::frontmatter::{FrontMatter, PhotoEntry, Tags, join};
+use super::frontmatter::{FrontMatter, PhotoEntry, Tags, format_time, join};
 use crate::media::MediaStore;
 use crate::notes::Notes;
 
@@ -52,10 +52,9 @@ pub async fn export_dir(notes: &Notes, media: &MediaStore, dir: &Path) -> anyhow
                 } else {
                     Tags::List(n.tags.iter().map(|t| t.display.clone()).collect())
                 },
-                // AutoSi keeps sub-second precision only when there is some, so times round-trip.
-                published: n
-                    .published_at
-                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+                published: n.published_at.map(format_time),
+                // Import takes a missing `updated` as "never edited".
+                updated: (Some(n.updated_at) != n.published_at).then(|| format_time(n.updated_at)),
                 status: Some(
                     if n.status == Status::Draft {
                         "draft"

@@ -1,6 +1,6 @@
 //! YAML front matter of exported/imported notes:
-//! `title`, `slug`, `tags` (list, or a comma-separated string), `published` (RFC 3339),
-//! `status` (`draft` | `published`).
+//! `title`, `slug`, `tags` (list, or a comma-separated string), `published` and
+//! `updated` (RFC 3339), `status` (`draft` | `published`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,9 @@ pub struct FrontMatter {
     pub tags: Tags,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
+    /// Last edit; written only when it differs from `published`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Photo files beside the Markdown file, in order, with captions.
@@ -93,13 +96,19 @@ pub fn split(text: &str) -> Result<(FrontMatter, &str), String> {
     Err("front matter starts with --- but never ends".into())
 }
 
-/// Parses `published`.
-pub fn parse_published(s: &str) -> Result<DateTime<Utc>, String> {
+/// Parses a time field (`published`, `updated`) named `field` in the error.
+pub fn parse_time(field: &str, s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
-            format!("published must be an RFC 3339 time like 2024-03-09T07:05:01Z, got {s:?}")
+            format!("{field} must be an RFC 3339 time like 2024-03-09T07:05:01Z, got {s:?}")
         })
+}
+
+/// A time as written to front matter: sub-second precision only when there is some, so
+/// times round-trip exactly.
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// Writes front matter and body back into one file.
@@ -129,6 +138,7 @@ mod tests {
             slug: Some("hello".into()),
             tags: Tags::List(vec!["a".into(), "B c".into()]),
             published: Some("2024-03-09T07:05:01Z".into()),
+            updated: Some("2024-03-10T08:00:00Z".into()),
             status: Some("published".into()),
             photos: vec![PhotoEntry {
                 file: "hello-1.jpg".into(),
@@ -153,8 +163,9 @@ mod tests {
     }
 
     #[test]
-    fn published_parse() {
-        assert!(parse_published("2024-03-09T07:05:01+02:00").is_ok());
-        assert!(parse_published("yesterday").is_err());
+    fn time_parse() {
+        assert!(parse_time("published", "2024-03-09T07:05:01+02:00").is_ok());
+        let e = parse_time("updated", "yesterday").unwrap_err();
+        assert!(e.starts_with("updated must be"), "{e}");
     }
 }

@@ -7,7 +7,7 @@ use crate::domain::{NoteInput, Slug, Status};
 use crate::media::MediaStore;
 use crate::notes::{NoteError, Notes, rules};
 
-use super::frontmatter::{parse_published, split};
+use super::frontmatter::{parse_time, split};
 
 /// Largest file read, in bytes (a note is at most 100 kB of Markdown).
 const MAX_FILE: u64 = 1_000_000;
@@ -21,16 +21,22 @@ pub struct Report {
 }
 
 /// Imports every `.md` / `.markdown` file under `dir`, in path order.
+///
+/// Only regular files inside `dir` are read: a symbolic link (to a note, a folder or a
+/// photo) that leads outside it, or to anything but a regular file, is reported and
+/// skipped, so an import can never publish a file from elsewhere on the machine.
 pub async fn import_dir(notes: &Notes, media: &MediaStore, dir: &Path) -> anyhow::Result<Report> {
     if !dir.is_dir() {
         anyhow::bail!("{} is not a directory", dir.display());
     }
+    // The folder itself may be reached through a link; what is inside it may not leave it.
+    let root = dir.canonicalize()?;
     let mut files = Vec::new();
-    collect(dir, &mut files)?;
-    files.sort();
     let mut report = Report::default();
+    collect(&root, &mut files, &mut report.failed)?;
+    files.sort();
     for path in files {
-        match import_file(notes, media, &path).await {
+        match import_file(notes, media, &root, &path).await {
             Ok(()) => report.imported += 1,
             Err(reason) => report.failed.push((path, reason)),
         }
@@ -38,20 +44,36 @@ pub async fn import_dir(notes: &Notes, media: &MediaStore, dir: &Path) -> anyhow
     Ok(report)
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn is_markdown(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("md" | "markdown")
+    )
+}
+
+/// Gathers regular Markdown files, never following a link (`DirEntry::file_type` does
+/// not). Links that would have been read — to a note or a folder — are reported.
+fn collect(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    skipped: &mut Vec<(PathBuf, String)>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let ft = entry.file_type()?;
         let path = entry.path();
         if ft.is_dir() {
-            collect(&path, out)?;
-        } else if ft.is_file()
-            && matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("md" | "markdown")
-            )
-        {
-            out.push(path);
+            collect(&path, out, skipped)?;
+        } else if ft.is_file() {
+            if is_markdown(&path) {
+                out.push(path);
+            }
+        } else if ft.is_symlink() {
+            if is_markdown(&path) || path.is_dir() {
+                skipped.push((path, "a symbolic link: skipped, not followed".into()));
+            }
+        } else if is_markdown(&path) {
+            skipped.push((path, "not a regular file: skipped".into()));
         }
     }
     Ok(())
@@ -59,7 +81,13 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Imports one file with its photos (through the same atomic pipeline as an upload);
 /// the error is the reason in words, and a refused file leaves nothing behind.
-pub async fn import_file(notes: &Notes, media: &MediaStore, path: &Path) -> Result<(), String> {
+pub async fn import_file(
+    notes: &Notes,
+    media: &MediaStore,
+    root: &Path,
+    path: &Path,
+) -> Result<(), String> {
+    let path = &inside(root, path).map_err(|e| format!("skipped: {e}"))?;
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if meta.len() > MAX_FILE {
         return Err(format!("file is larger than {} kB", MAX_FILE / 1000));
@@ -91,7 +119,16 @@ pub async fn import_file(notes: &Notes, media: &MediaStore, path: &Path) -> Resu
         Some(s) => Status::parse(s)
             .ok_or_else(|| format!("status must be draft or published, got {s:?}"))?,
     };
-    let published_at = fm.published.as_deref().map(parse_published).transpose()?;
+    let published_at = fm
+        .published
+        .as_deref()
+        .map(|t| parse_time("published", t))
+        .transpose()?;
+    let updated_at = fm
+        .updated
+        .as_deref()
+        .map(|t| parse_time("updated", t))
+        .transpose()?;
     let tags = Tag::dedupe(fm.tags.items().iter().map(|t| Tag::parse(t)))
         .map_err(|e| format!("tag refused: {e}"))?;
     // The note rules, before any photo is stored: a refused note costs no upload.
@@ -101,7 +138,7 @@ pub async fn import_file(notes: &Notes, media: &MediaStore, path: &Path) -> Resu
     let folder = path.parent().unwrap_or(Path::new("."));
     let mut stored: Vec<(i64, Option<String>)> = Vec::new();
     for entry in &fm.photos {
-        let result = match photo_path(folder, &entry.file) {
+        let result = match photo_path(root, folder, &entry.file) {
             Ok(file) => media
                 .save_file(&file, Some(&entry.file))
                 .await
@@ -124,6 +161,7 @@ pub async fn import_file(notes: &Notes, media: &MediaStore, path: &Path) -> Resu
         tags,
         status: Some(status),
         published_at,
+        updated_at,
         properties: Default::default(),
         photos: Some(stored),
     };
@@ -139,8 +177,9 @@ pub async fn import_file(notes: &Notes, media: &MediaStore, path: &Path) -> Resu
 }
 
 /// A photo named in front matter: a plain file name or a relative path inside the
-/// note's folder (no `..`, no absolute paths).
-fn photo_path(folder: &Path, file: &str) -> Result<PathBuf, String> {
+/// note's folder (no `..`, no absolute paths), which after resolving links must still be
+/// a regular file inside the import folder.
+fn photo_path(root: &Path, folder: &Path, file: &str) -> Result<PathBuf, String> {
     let rel = Path::new(file);
     let safe = !file.is_empty()
         && rel
@@ -152,10 +191,26 @@ fn photo_path(folder: &Path, file: &str) -> Result<PathBuf, String> {
         ));
     }
     let full = folder.join(rel);
-    if !full.is_file() {
+    if std::fs::symlink_metadata(&full).is_err() {
         return Err(format!("photo {file}: no such file beside the note"));
     }
-    Ok(full)
+    inside(root, &full).map_err(|e| format!("photo {file}: {e}"))
+}
+
+/// `path` with every link resolved, when that is a regular file inside `root` (itself
+/// resolved); otherwise why not, in words.
+fn inside(root: &Path, path: &Path) -> Result<PathBuf, String> {
+    let real = path
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve: {e}"))?;
+    if !real.starts_with(root) {
+        return Err("a link that leads outside the import folder".into());
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    Ok(real)
 }
 
 fn ids_of(stored: &[(i64, Option<String>)]) -> Vec<i64> {

@@ -68,6 +68,7 @@ pub struct NewRow<'a> {
     pub status: Status,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
     pub properties: &'a str,
 }
 
@@ -92,7 +93,7 @@ pub async fn insert(db: &Db, tx: &mut Tx, row: &NewRow<'_>) -> sqlx::Result<i64>
     .bind(row.status.as_str())
     .bind(to_db(row.created_at))
     .bind(row.published_at.map(to_db))
-    .bind(to_db(row.created_at))
+    .bind(to_db(row.updated_at))
     .bind(row.properties)
     .fetch_one(&mut **tx)
     .await?;

@@ -98,6 +98,9 @@ pub struct NoteInput {
     pub status: Option<Status>,
     /// Publication time to record (import, Micropub `published`); default now.
     pub published_at: Option<DateTime<Utc>>,
+    /// Last change to record (import carries it over); on create the default is the
+    /// publication time, since writing a note is not editing it.
+    pub updated_at: Option<DateTime<Utc>>,
     /// Properties kept verbatim beyond content, name, tags, status and photos (a
     /// response property such as `like-of` makes content optional).
     pub properties: Properties,

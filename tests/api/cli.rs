@@ -310,3 +310,174 @@ async fn photos_round_trip_through_export_and_import() {
         .unwrap();
     assert_eq!(rows, 0, "the photo stored before the failure was removed");
 }
+
+#[tokio::test]
+async fn import_never_reads_through_links_leading_outside() {
+    use std::os::unix::fs::symlink;
+    let app = TestApp::with(&[("DEBUG_SAVE_FAILED_UPLOADS", "true")]).await;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "secret note\n").unwrap();
+    std::fs::write(
+        outside.path().join("passwd"),
+        "root:x:0:0:root:/root:/bin/sh\n",
+    )
+    .unwrap();
+    std::fs::write(
+        outside.path().join("real.png"),
+        crate::admin::image_bytes(image::ImageFormat::Png, 40, 40),
+    )
+    .unwrap();
+    std::fs::create_dir(outside.path().join("sub")).unwrap();
+    std::fs::write(outside.path().join("sub/deep.md"), "deep secret\n").unwrap();
+
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path();
+    symlink(outside.path().join("secret.md"), d.join("linked.md")).unwrap();
+    symlink(outside.path().join("sub"), d.join("linked-folder")).unwrap();
+    symlink(outside.path().join("passwd"), d.join("pic.jpg")).unwrap();
+    symlink(outside.path().join("real.png"), d.join("real.png")).unwrap();
+    symlink(outside.path(), d.join("out")).unwrap();
+    std::fs::write(
+        d.join("photo-link.md"),
+        "---\nphotos:\n  - file: pic.jpg\n---\nlinked photo\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("image-link.md"),
+        "---\nphotos:\n  - file: real.png\n---\nlinked image\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("through-folder.md"),
+        "---\nphotos:\n  - file: out/passwd\n---\nthrough a linked folder\n",
+    )
+    .unwrap();
+    // a link that stays inside the folder is fine
+    std::fs::write(
+        d.join("inside.png"),
+        crate::admin::image_bytes(image::ImageFormat::Png, 30, 30),
+    )
+    .unwrap();
+    symlink(d.join("inside.png"), d.join("alias.png")).unwrap();
+    std::fs::write(
+        d.join("ok.md"),
+        "---\nphotos:\n  - file: alias.png\n---\ninside link\n",
+    )
+    .unwrap();
+
+    let report = import::import_dir(&app.state.notes, &app.state.media, d)
+        .await
+        .unwrap();
+    assert_eq!(report.imported, 1, "{:?}", report.failed);
+    let failed: Vec<String> = report
+        .failed
+        .iter()
+        .map(|(p, r)| format!("{}: {r}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    for name in [
+        "linked.md",
+        "linked-folder",
+        "photo-link.md",
+        "image-link.md",
+        "through-folder.md",
+    ] {
+        assert!(
+            failed.iter().any(|f| f.starts_with(&format!("{name}: "))),
+            "{name} reported: {failed:?}"
+        );
+    }
+    assert!(
+        failed
+            .iter()
+            .any(|f| f.starts_with("photo-link.md") && f.contains("outside the import folder")),
+        "{failed:?}"
+    );
+    let all = app.state.notes.all(false, 100, 0).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].content, "inside link");
+    assert_eq!(all[0].photos.len(), 1);
+    assert!(!app.get("/").await.body.contains("secret"));
+    // nothing from outside was copied anywhere under DATA_PATH
+    let debug = app.data_dir().join("debug");
+    let kept = std::fs::read_dir(&debug).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(kept, 0, "no debug copy of a file from outside");
+}
+
+#[tokio::test]
+async fn import_is_not_an_edit() {
+    let app = TestApp::new().await;
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(
+        src.path().join("old.md"),
+        "---\npublished: 2021-05-01T10:00:00Z\n---\nan old note\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.path().join("edited.md"),
+        "---\npublished: 2021-05-01T10:00:00Z\nupdated: 2022-01-02T03:04:05Z\n---\nedited later\n",
+    )
+    .unwrap();
+    std::fs::write(src.path().join("bad.md"), "---\nupdated: soon\n---\nx\n").unwrap();
+    let report = import::import_dir(&app.state.notes, &app.state.media, src.path())
+        .await
+        .unwrap();
+    assert_eq!(report.imported, 2, "{:?}", report.failed);
+    assert!(
+        report.failed[0].1.starts_with("updated must be"),
+        "{:?}",
+        report.failed
+    );
+
+    let page = app.get("/note/old").await.body;
+    assert!(
+        !page.contains("class=\"updated\""),
+        "no 'updated' line: {page}"
+    );
+    let e = mf2(&page, SITE);
+    let e = find_item(&e, "h-entry");
+    assert_eq!(e["properties"]["updated"][0], "2021-05-01T10:00:00Z");
+    let page = app.get("/note/edited").await.body;
+    let e = mf2(&page, SITE);
+    let e = find_item(&e, "h-entry");
+    assert_eq!(e["properties"]["updated"][0], "2022-01-02T03:04:05Z");
+    assert!(page.contains("class=\"updated\""));
+
+    // Atom entries keep their own times, not the moment of the import
+    let atom = app.get("/feed.atom").await.body;
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let mut updated: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|e| e.children().find(|c| c.has_tag_name("updated")))
+        .filter_map(|u| u.text())
+        .collect();
+    updated.sort();
+    assert_eq!(updated, ["2021-05-01T10:00:00Z", "2022-01-02T03:04:05Z"]);
+
+    // export writes `updated` only where it differs, and the round trip keeps both
+    let out = tempfile::tempdir().unwrap();
+    export::export_dir(&app.state.notes, &app.state.media, out.path())
+        .await
+        .unwrap();
+    let dir = out.path().join("notes/2021/05");
+    let old = std::fs::read_to_string(dir.join("old.md")).unwrap();
+    assert!(!old.contains("updated:"), "{old}");
+    let edited = std::fs::read_to_string(dir.join("edited.md")).unwrap();
+    assert!(edited.contains("updated: 2022-01-02T03:04:05Z"), "{edited}");
+    let b = TestApp::new().await;
+    import::import_dir(&b.state.notes, &b.state.media, out.path())
+        .await
+        .unwrap();
+    let times = |notes: Vec<starpunk::domain::Note>| {
+        let mut v: Vec<_> = notes
+            .into_iter()
+            .map(|n| (n.slug.to_string(), n.published_at, n.updated_at))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        times(app.state.notes.all(false, 10, 0).await.unwrap()),
+        times(b.state.notes.all(false, 10, 0).await.unwrap())
+    );
+}

@@ -135,16 +135,33 @@ impl TestApp {
     }
 }
 
+/// The Python with feedparser and mf2py: `STARPUNK_TEST_PYTHON`, else the virtual
+/// environment `scripts/setup.sh --test` makes, else `python3` on the PATH.
+fn python() -> String {
+    if let Ok(p) = std::env::var("STARPUNK_TEST_PYTHON") {
+        return p;
+    }
+    let venv = format!(
+        "{}/target/test-python/bin/python3",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::path::Path::new(&venv).exists() {
+        venv
+    } else {
+        "python3".into()
+    }
+}
+
 fn run_python(script: &str, args: &[&str], input: &[u8]) -> serde_json::Value {
     let path = format!("{}/tests/support/{script}", env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new("python3")
+    let mut child = Command::new(python())
         .arg(&path)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("python3 runs (scripts/setup.sh --test installs mf2py and feedparser)");
+        .expect("python runs (scripts/setup.sh --test installs mf2py and feedparser)");
     child.stdin.take().unwrap().write_all(input).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(

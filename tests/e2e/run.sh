@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -x /usr/bin/chromium ] || { echo "e2e: /usr/bin/chromium missing: run scripts/setup.sh --test" >&2; exit 1; }
-[ -d node_modules/playwright-core ] || npm install --silent --no-audit --no-fund
+[ -d node_modules/playwright-core ] || npm ci --silent --no-audit --no-fund
 (cd ../.. && cargo build --quiet --bin starpunk)
 node e2e.mjs
