@@ -9,10 +9,11 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::generation::Generation;
 use crate::limits::UploadLimits;
-use crate::notes::{Generation, Notes};
+use crate::notes::Notes;
+use crate::site::Site;
 use crate::web::cache::ResponseCache;
-use crate::web::site::Site;
 
 /// Entries kept in the page cache (pages are small; this bounds memory to a few MB).
 const PAGE_CACHE_ENTRIES: usize = 512;
@@ -97,7 +98,7 @@ pub fn build_router(state: AppState) -> Router {
     crate::web::router()
         .merge(crate::feeds::router())
         .merge(crate::auth::router())
-        .merge(crate::media::serve::router())
+        .merge(crate::web::media::router())
         .merge(crate::web::admin::router(UploadLimits::from_config(
             &state.config,
         )))

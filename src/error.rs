@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::media::MediaError;
 use crate::notes::NoteError;
 
 /// Result of an HTML handler.
@@ -92,6 +93,17 @@ impl From<NoteError> for AppError {
             NoteError::Invalid(m) => AppError::BadRequest(m),
             NoteError::NotFound => AppError::not_found(),
             NoteError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<MediaError> for AppError {
+    fn from(e: MediaError) -> Self {
+        match e {
+            MediaError::TooLarge { .. } => AppError::PayloadTooLarge(e.to_string()),
+            e if e.is_client_error() => AppError::BadRequest(e.to_string()),
+            MediaError::Db(e) => e.into(),
+            other => AppError::Internal(other.into()),
         }
     }
 }

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::db::notes::{self as q, Cursor, NewRow, NoteRow, Window};
 use crate::db::{Db, media as media_q, tags};
@@ -12,7 +11,7 @@ use crate::domain::markdown::{self, split_title};
 use crate::domain::slug::SlugError;
 use crate::domain::time::now;
 use crate::domain::{Note, NoteInput, Photo, Slug, Status};
-use crate::media::Media;
+use crate::generation::Generation;
 
 mod lookup;
 pub mod rules;
@@ -23,19 +22,6 @@ pub use rules::{MAX_CONTENT, MAX_NAME};
 pub use update::slug_from_url;
 
 use rules::{check_complete, check_photos, check_slug, clean_content, title_for};
-
-/// A counter bumped by every write; caches remember the value they were built at.
-#[derive(Debug, Default)]
-pub struct Generation(AtomicU64);
-
-impl Generation {
-    pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
-    }
-    pub fn bump(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
-    }
-}
 
 /// Why a note could not be written or found.
 #[derive(Debug, thiserror::Error)]
@@ -290,7 +276,7 @@ impl Notes {
                     .map(|p| {
                         let v = variants.remove(&p.media.id).unwrap_or_default();
                         Photo {
-                            media: Media::from_rows(p.media, v),
+                            media: p.media.into_media(v),
                             caption: p.caption,
                         }
                     })

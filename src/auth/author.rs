@@ -14,7 +14,7 @@ use crate::auth::hcard::{self, Card};
 use crate::auth::urls::endpoint_allowed;
 use crate::db::auth as q;
 use crate::domain::time::now;
-use crate::web::site::Author;
+use crate::site::Author;
 
 /// How long a fetched h-card is used before it is fetched again.
 pub const FRESH_FOR: Duration = Duration::from_secs(24 * 3600);

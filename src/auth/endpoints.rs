@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::auth::discovery::{self, MetadataError, Rels};
 use crate::auth::fetch::{FetchError, redact, send_capped};
 use crate::auth::urls::endpoint_allowed;
-use crate::web::site::RelLink;
+use crate::site::RelLink;
 
 /// How long discovered endpoints are reused.
 pub const CACHE_FOR: Duration = Duration::from_secs(3600);

@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::generation::Generation;
 use crate::media::MediaStore;
-use crate::notes::{Generation, Notes};
+use crate::notes::Notes;
 
 pub mod export;
 pub mod frontmatter;

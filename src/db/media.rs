@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::media::{Media, Variant, VariantName};
 use crate::domain::time::to_db;
 
 use super::{Db, Tx};
@@ -275,4 +276,43 @@ pub async fn attached(db: &Db, tx: &mut Tx, ids: &[i64]) -> sqlx::Result<Vec<i64
         .bind(ids_json(ids))
         .fetch_all(&mut **tx)
         .await
+}
+
+impl MediaRow {
+    /// The domain model (`variants` may come in any order).
+    pub fn into_media(self, variants: Vec<VariantRow>) -> Media {
+        let row = self;
+        let mut variants: Vec<Variant> = variants
+            .into_iter()
+            .filter_map(|v| {
+                Some(Variant {
+                    name: VariantName::parse(&v.name)?,
+                    path: v.path,
+                    mime: v.mime,
+                    width: to_u32(v.width),
+                    height: to_u32(v.height),
+                    bytes: u64::try_from(v.bytes).unwrap_or(0),
+                })
+            })
+            .collect();
+        variants.sort_by_key(|v| v.name.width());
+        Media {
+            id: row.id,
+            uuid: row.uuid,
+            path: row.path,
+            mime: row.mime,
+            source_mime: row.source_mime,
+            width: to_u32(row.width),
+            height: to_u32(row.height),
+            bytes: u64::try_from(row.bytes).unwrap_or(0),
+            animated: row.animated,
+            original_name: row.original_name,
+            created_at: row.created_at,
+            variants,
+        }
+    }
+}
+
+fn to_u32(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(0)
 }

@@ -1,6 +1,7 @@
 //! Plain domain types with `parse()` constructors: no axum, no sqlx.
 
 pub mod markdown;
+pub mod media;
 pub mod note;
 pub mod properties;
 pub mod slug;

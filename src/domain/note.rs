@@ -58,7 +58,7 @@ pub const MAX_PHOTOS: usize = 4;
 /// A photo attached to a note, with its caption (the alt text).
 #[derive(Debug, Clone)]
 pub struct Photo {
-    pub media: crate::media::Media,
+    pub media: super::media::Media,
     pub caption: Option<String>,
 }
 

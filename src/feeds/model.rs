@@ -7,7 +7,7 @@ use crate::domain::tag::tag_path;
 use crate::domain::{Note, Photo};
 use crate::media::VariantName;
 use crate::notes::note_html;
-use crate::web::site::{Author, Site};
+use crate::site::{Author, Site};
 
 /// One file of a photo (the stored image or a variant), with an absolute URL.
 pub struct PhotoFile {

@@ -9,7 +9,7 @@ use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
 use super::error::MediaError;
-use super::model::Format;
+use crate::domain::media::Format;
 
 /// Resizes `src` to exactly `width` × `height`; with `crop`, the source is first
 /// centre-cropped to the target's aspect ratio (thumbnails).

@@ -2,8 +2,6 @@
 //! for the person uploading; internal failures are logged where handled and shown as a
 //! generic message.
 
-use crate::error::AppError;
-
 /// The steps of a save at which tests can inject a failure (see
 /// [`MediaStore::inject_failure`](super::MediaStore::inject_failure)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,17 +89,6 @@ impl From<image::ImageError> for MediaError {
             E::IoError(io) => MediaError::Io(io),
             E::Encoding(e) => MediaError::Encode(e.to_string()),
             other => MediaError::Corrupt(other.to_string()),
-        }
-    }
-}
-
-impl From<MediaError> for AppError {
-    fn from(e: MediaError) -> Self {
-        match e {
-            MediaError::TooLarge { .. } => AppError::PayloadTooLarge(e.to_string()),
-            e if e.is_client_error() => AppError::BadRequest(e.to_string()),
-            MediaError::Db(e) => e.into(),
-            other => AppError::Internal(other.into()),
         }
     }
 }

@@ -30,21 +30,19 @@ mod error;
 mod gif;
 mod heic;
 mod lookup;
-pub mod model;
 pub mod process;
 mod recover;
-pub mod serve;
 mod store;
 mod upload;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
+pub use crate::domain::media::{Format, Media, Variant, VariantName};
 pub use decode::{MAX_PIXELS, MAX_SIDE};
 pub use detect::{Kind, SNIFF_LEN, sniff};
 pub use error::{FailAt, MediaError};
 pub use lookup::stored_path;
-pub use model::{Format, Media, Variant, VariantName};
 pub use recover::RecoveryReport;
 
 pub use crate::limits::MAX_UPLOAD;
@@ -247,10 +245,9 @@ impl MediaStore {
             return Ok(None);
         };
         let mut variants = q::variants_for(&self.db, &[id]).await?;
-        Ok(Some(Media::from_rows(
-            row,
-            variants.remove(&id).unwrap_or_default(),
-        )))
+        Ok(Some(
+            row.into_media(variants.remove(&id).unwrap_or_default()),
+        ))
     }
 
     /// Many stored images with their variants, in two queries, keyed by id.
@@ -261,7 +258,7 @@ impl MediaStore {
             .into_iter()
             .map(|row| {
                 let v = variants.remove(&row.id).unwrap_or_default();
-                (row.id, Media::from_rows(row, v))
+                (row.id, row.into_media(v))
             })
             .collect())
     }

@@ -12,7 +12,7 @@ use super::decode::{Decoded, decode};
 use super::detect::Kind;
 use super::encode::{encode, resize};
 use super::error::{FailAt, MediaError};
-use super::model::{Format, VariantName};
+use crate::domain::media::{Format, VariantName};
 
 const MB: u64 = 1024 * 1024;
 /// A stored image larger than this is re-encoded smaller.

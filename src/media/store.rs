@@ -14,8 +14,8 @@ use crate::db::Db;
 use crate::db::media::{self as q, NewMedia, NewVariant};
 
 use super::error::{FailAt, MediaError};
-use super::model::{Format, Media, Variant, VariantName};
 use super::process::Processed;
+use crate::domain::media::{Format, Media, Variant, VariantName};
 
 /// A file written to the staging folder; `variant` is `None` for the stored image.
 #[derive(Debug, Clone)]

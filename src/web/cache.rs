@@ -13,7 +13,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::notes::Generation;
+use crate::generation::Generation;
 
 /// Room for the headers a cached response ends up with: up to five of its own, five
 /// from the site layer, and a `Set-Cookie` or `Vary` to spare.

@@ -4,7 +4,7 @@
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::Response;
 
-use crate::web::site::Site;
+use crate::site::Site;
 
 /// Longest request target (path + query) served; beyond it, 414.
 pub const MAX_URI_LEN: usize = 4096;

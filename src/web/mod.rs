@@ -12,10 +12,10 @@ pub mod errors;
 pub mod headers;
 pub mod health;
 pub mod layer;
+pub mod media;
 pub mod pages;
 pub mod params;
 pub mod search;
-pub mod site;
 pub mod trace;
 pub mod view;
 
@@ -31,3 +31,6 @@ pub fn router() -> Router<AppState> {
         .route("/static/{name}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
 }
+
+/// `Site` moved to [`crate::site`] (feeds and auth use it too); this path still names it.
+pub use crate::site;

@@ -6,7 +6,7 @@ use crate::domain::tag::tag_path;
 use crate::domain::{Note, Photo};
 use crate::media::VariantName;
 use crate::notes::note_html;
-use crate::web::site::{Author, RelLink, Site};
+use crate::site::{Author, RelLink, Site};
 
 /// Fields of the shared layout (`base.html`).
 pub struct Layout {

@@ -2,10 +2,9 @@
 //! `fixtures`, then looks at the rows and the files left behind.
 
 mod failures;
-mod fixtures;
+pub(crate) mod fixtures;
 mod formats;
 mod lookup;
-mod serving;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -17,7 +16,7 @@ use super::{MAX_UPLOAD, Media, MediaError, MediaSettings, MediaStore};
 use crate::db::Db;
 
 /// A store over a fresh data folder.
-pub(super) struct Bench {
+pub(crate) struct Bench {
     pub tmp: tempfile::TempDir,
     pub db: Db,
     pub store: MediaStore,

@@ -11,7 +11,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::app::AppState;
 use crate::auth::session::AdminSession;
 use crate::limits::{ADMIN_EDIT, ADMIN_NEW, ADMIN_PREVIEW, UploadLimits};
-use crate::web::site::Site;
+use crate::site::Site;
 
 mod editor;
 mod form;

@@ -1,8 +1,7 @@
-//! The stored image and its variants as the rest of the program sees them.
+//! The stored image and its variants as the rest of the program sees them (plain
+//! types: the media service stores them, notes show them).
 
 use chrono::{DateTime, Utc};
-
-use crate::db::media::{MediaRow, VariantRow};
 
 /// A resized copy of a stored image, for `srcset` and feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -131,40 +130,4 @@ impl Media {
     pub fn variant(&self, name: VariantName) -> Option<&Variant> {
         self.variants.iter().find(|v| v.name == name)
     }
-
-    /// Builds the model from stored rows (`variants` may come in any order).
-    pub fn from_rows(row: MediaRow, variants: Vec<VariantRow>) -> Self {
-        let mut variants: Vec<Variant> = variants
-            .into_iter()
-            .filter_map(|v| {
-                Some(Variant {
-                    name: VariantName::parse(&v.name)?,
-                    path: v.path,
-                    mime: v.mime,
-                    width: to_u32(v.width),
-                    height: to_u32(v.height),
-                    bytes: u64::try_from(v.bytes).unwrap_or(0),
-                })
-            })
-            .collect();
-        variants.sort_by_key(|v| v.name.width());
-        Media {
-            id: row.id,
-            uuid: row.uuid,
-            path: row.path,
-            mime: row.mime,
-            source_mime: row.source_mime,
-            width: to_u32(row.width),
-            height: to_u32(row.height),
-            bytes: u64::try_from(row.bytes).unwrap_or(0),
-            animated: row.animated,
-            original_name: row.original_name,
-            created_at: row.created_at,
-            variants,
-        }
-    }
-}
-
-fn to_u32(n: i64) -> u32 {
-    u32::try_from(n).unwrap_or(0)
 }

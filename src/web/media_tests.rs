@@ -8,11 +8,11 @@ use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use super::Bench;
-use super::fixtures::photo_jpeg;
+use super::{CACHE_CONTROL, router};
 use crate::app::AppState;
 use crate::config::Config;
-use crate::media::serve::{CACHE_CONTROL, router};
+use crate::media::tests::Bench;
+use crate::media::tests::fixtures::photo_jpeg;
 
 fn app(b: &Bench) -> Router {
     let vars: HashMap<String, String> = [(

@@ -122,3 +122,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "media_tests.rs"]
+mod serving_tests;
