@@ -50,6 +50,15 @@ pub struct Page {
     pub newer: Option<Option<Cursor>>,
 }
 
+/// Which of the owner's notes a listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// Drafts and published notes that are not deleted.
+    Live,
+    /// Soft-deleted notes (restorable).
+    Deleted,
+}
+
 /// The notes service.
 #[derive(Clone, Debug)]
 pub struct Notes {
@@ -245,13 +254,14 @@ impl Notes {
         })
     }
 
-    /// Every note for the owner, drafts included (or only the deleted ones).
+    /// Every note for the owner, drafts included: the live ones or the deleted ones.
     pub async fn all(
         &self,
-        deleted: bool,
+        listing: Listing,
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Note>, NoteError> {
+        let deleted = listing == Listing::Deleted;
         let rows = q::list_all(&self.db, deleted, limit, offset).await?;
         self.with_tags(rows).await
     }

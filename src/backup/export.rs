@@ -7,7 +7,7 @@ use crate::domain::markdown::split_title;
 
 use super::frontmatter::{FrontMatter, PhotoEntry, Tags, format_time, join};
 use crate::media::MediaStore;
-use crate::notes::Notes;
+use crate::notes::{Listing, Notes};
 
 const BATCH: u32 = 500;
 
@@ -17,7 +17,7 @@ pub async fn export_dir(notes: &Notes, media: &MediaStore, dir: &Path) -> anyhow
     let mut written = 0;
     let mut offset = 0;
     loop {
-        let batch = notes.all(false, BATCH, offset).await?;
+        let batch = notes.all(Listing::Live, BATCH, offset).await?;
         if batch.is_empty() {
             break;
         }

@@ -321,7 +321,7 @@ async fn refused_forms_keep_values_and_change_nothing() {
             .app
             .state
             .notes
-            .all(false, 10, 0)
+            .all(starpunk::notes::Listing::Live, 10, 0)
             .await
             .unwrap()
             .is_empty(),
@@ -363,7 +363,7 @@ async fn preview_renders_and_stores_nothing() {
             .app
             .state
             .notes
-            .all(false, 10, 0)
+            .all(starpunk::notes::Listing::Live, 10, 0)
             .await
             .unwrap()
             .is_empty()
@@ -418,7 +418,13 @@ async fn every_photo_format_uploads() {
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{name}: {}", res.body);
     }
-    let notes = admin.app.state.notes.all(false, 10, 0).await.unwrap();
+    let notes = admin
+        .app
+        .state
+        .notes
+        .all(starpunk::notes::Listing::Live, 10, 0)
+        .await
+        .unwrap();
     for n in &notes {
         assert_eq!(n.photos.len(), 1, "{}", n.content);
         let m = &n.photos[0].media;
@@ -454,7 +460,7 @@ async fn edit_photos_then_delete_and_restore() {
         .app
         .state
         .notes
-        .all(false, 1, 0)
+        .all(starpunk::notes::Listing::Live, 1, 0)
         .await
         .unwrap()
         .remove(0);
@@ -605,7 +611,7 @@ async fn too_many_photos_and_unknown_notes() {
         .app
         .state
         .notes
-        .all(false, 1, 0)
+        .all(starpunk::notes::Listing::Live, 1, 0)
         .await
         .unwrap()
         .remove(0);

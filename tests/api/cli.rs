@@ -192,8 +192,20 @@ async fn export_then_import_gives_the_same_site() {
         v.sort_by(|x, y| x.0.cmp(&y.0));
         v
     };
-    let left = snapshot(a.state.notes.all(false, 100, 0).await.unwrap());
-    let right = snapshot(b.state.notes.all(false, 100, 0).await.unwrap());
+    let left = snapshot(
+        a.state
+            .notes
+            .all(starpunk::notes::Listing::Live, 100, 0)
+            .await
+            .unwrap(),
+    );
+    let right = snapshot(
+        b.state
+            .notes
+            .all(starpunk::notes::Listing::Live, 100, 0)
+            .await
+            .unwrap(),
+    );
     assert_eq!(left, right);
     // and the public pages match
     let strip = |s: String| {
@@ -392,7 +404,12 @@ async fn import_never_reads_through_links_leading_outside() {
             .any(|f| f.starts_with("photo-link.md") && f.contains("outside the import folder")),
         "{failed:?}"
     );
-    let all = app.state.notes.all(false, 100, 0).await.unwrap();
+    let all = app
+        .state
+        .notes
+        .all(starpunk::notes::Listing::Live, 100, 0)
+        .await
+        .unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].content, "inside link");
     assert_eq!(all[0].photos.len(), 1);
@@ -477,7 +494,19 @@ async fn import_is_not_an_edit() {
         v
     };
     assert_eq!(
-        times(app.state.notes.all(false, 10, 0).await.unwrap()),
-        times(b.state.notes.all(false, 10, 0).await.unwrap())
+        times(
+            app.state
+                .notes
+                .all(starpunk::notes::Listing::Live, 10, 0)
+                .await
+                .unwrap()
+        ),
+        times(
+            b.state
+                .notes
+                .all(starpunk::notes::Listing::Live, 10, 0)
+                .await
+                .unwrap()
+        )
     );
 }

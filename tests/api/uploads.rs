@@ -73,7 +73,7 @@ async fn an_upload_over_the_limit_is_413_and_leaves_nothing() {
             .app
             .state
             .notes
-            .all(false, 10, 0)
+            .all(starpunk::notes::Listing::Live, 10, 0)
             .await
             .unwrap()
             .is_empty()

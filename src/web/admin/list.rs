@@ -12,6 +12,7 @@ use crate::auth::session::AdminSession;
 use crate::domain::Note;
 use crate::domain::markdown::{excerpt, html_to_text};
 use crate::error::{AppError, Result};
+use crate::notes::Listing;
 use crate::web::params::parse_page;
 use crate::web::view::human_date;
 
@@ -77,7 +78,12 @@ async fn list(
         Some(p) => parse_page(p)?,
         None => 0,
     };
-    let notes = s.notes.all(deleted, PER_PAGE + 1, offset).await?;
+    let listing = if deleted {
+        Listing::Deleted
+    } else {
+        Listing::Live
+    };
+    let notes = s.notes.all(listing, PER_PAGE + 1, offset).await?;
     let more = notes.len() > PER_PAGE as usize;
     let base = if deleted { "/admin/deleted" } else { "/admin/" };
     let page_no = offset / PER_PAGE + 1;
