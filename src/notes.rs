@@ -19,7 +19,7 @@ mod update;
 
 pub use lookup::SearchResults;
 pub use rules::{MAX_CONTENT, MAX_NAME};
-pub use update::slug_from_url;
+pub use update::{explicit_name, full_properties, slug_from_url};
 
 use rules::{check_complete, check_photos, check_slug, clean_content, title_for};
 

@@ -16,7 +16,6 @@ use crate::domain::markdown::{render, split_title};
 use crate::domain::{MAX_PHOTOS, Note, NoteInput, NoteUpdate, Patch, Status, Tag};
 use crate::error::{AppError, Result};
 use crate::media::{Media, VariantName};
-use crate::notes::rules;
 
 /// The square thumbnail of a photo (the stored image when it is too small to have one).
 fn thumb_url(m: &Media) -> String {
@@ -280,7 +279,7 @@ pub async fn save(
         Ok(f) => f,
         Err(r) => return refused(&s, &session, r, Some(&note), "Edit note"),
     };
-    let photos = match arrange_photos(&note, &f) {
+    let photos = match f.photos_after_edit(&note) {
         Ok(p) => p,
         Err(msg) => {
             return refuse_and_discard(
@@ -313,40 +312,6 @@ pub async fn save(
         Ok(_) => Ok(Redirect::to(&format!("/admin/edit/{}?done=saved", note.id)).into_response()),
         Err(e) => refuse_and_discard(&s, &session, f, e.into(), Some(&note), "Edit note").await,
     }
-}
-
-/// The note's photos after the edit: kept ones by their position field (ties keep the
-/// old order), then the new uploads.
-fn arrange_photos(
-    note: &Note,
-    f: &EditorForm,
-) -> std::result::Result<Vec<(i64, Option<String>)>, String> {
-    let mut kept: Vec<(i64, usize, i64, Option<String>)> = note
-        .photos
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !f.remove.contains(&p.media.id))
-        .map(|(i, p)| {
-            let caption = f
-                .captions
-                .get(&p.media.id)
-                .cloned()
-                .or_else(|| p.caption.clone());
-            (
-                f.order.get(&p.media.id).copied().unwrap_or(i as i64 + 1),
-                i,
-                p.media.id,
-                caption,
-            )
-        })
-        .collect();
-    kept.sort_by_key(|(pos, i, _, _)| (*pos, *i));
-    let mut out: Vec<(i64, Option<String>)> =
-        kept.into_iter().map(|(_, _, id, c)| (id, c)).collect();
-    out.extend(f.uploaded.iter().map(|(m, c)| (m.id, c.clone())));
-    rules::check_photo_count(out.len())
-        .map_err(|e| format!("{e} Remove one before adding another."))?;
-    Ok(out)
 }
 
 /// `POST /admin/preview`: renders the text as it will look, keeps every value, stores

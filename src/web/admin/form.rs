@@ -14,7 +14,7 @@ use bytes::Bytes;
 use futures_util::{StreamExt, stream};
 
 use crate::auth::session::AdminSession;
-use crate::domain::{Status, Tag};
+use crate::domain::{Note, Status, Tag};
 use crate::error::AppError;
 use crate::media::{Media, MediaError, MediaStore};
 use crate::notes::rules;
@@ -39,6 +39,43 @@ pub struct EditorForm {
     pub uploaded: Vec<(Media, Option<String>)>,
     new_captions: HashMap<usize, String>,
     uploaded_slots: Vec<usize>,
+}
+
+impl EditorForm {
+    /// The note's photos after the edit: kept ones by their position field (ties keep the
+    /// old order), then the new uploads.
+    pub fn photos_after_edit(
+        &self,
+        note: &Note,
+    ) -> std::result::Result<Vec<(i64, Option<String>)>, String> {
+        let f = self;
+        let mut kept: Vec<(i64, usize, i64, Option<String>)> = note
+            .photos
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !f.remove.contains(&p.media.id))
+            .map(|(i, p)| {
+                let caption = f
+                    .captions
+                    .get(&p.media.id)
+                    .cloned()
+                    .or_else(|| p.caption.clone());
+                (
+                    f.order.get(&p.media.id).copied().unwrap_or(i as i64 + 1),
+                    i,
+                    p.media.id,
+                    caption,
+                )
+            })
+            .collect();
+        kept.sort_by_key(|(pos, i, _, _)| (*pos, *i));
+        let mut out: Vec<(i64, Option<String>)> =
+            kept.into_iter().map(|(_, _, id, c)| (id, c)).collect();
+        out.extend(f.uploaded.iter().map(|(m, c)| (m.id, c.clone())));
+        rules::check_photo_count(out.len())
+            .map_err(|e| format!("{e} Remove one before adding another."))?;
+        Ok(out)
+    }
 }
 
 /// Why a form was refused; `form` keeps what was typed so the page can show it again.
