@@ -3,6 +3,7 @@
 mod helpers;
 
 mod admin;
+mod assets;
 mod auth;
 mod cli;
 mod errors;
