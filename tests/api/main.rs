@@ -6,6 +6,7 @@ mod admin;
 mod assets;
 mod auth;
 mod cli;
+mod crawlers;
 mod errors;
 mod feeds;
 mod pages;
