@@ -11,6 +11,7 @@ mod errors;
 mod feeds;
 mod pages;
 mod photos;
+mod previews;
 mod queries;
 mod search;
 mod store;
