@@ -164,6 +164,31 @@ try {
     ["owner", "admin-delete-confirm", go(`/admin/delete/${noteId}`)],
     ["owner", "admin-deleted-empty", go("/admin/deleted")],
   ];
+  await step("the audit itself catches a stylesheet answered 404 as HTML, a script error and sideways scrolling", async () => {
+    const w = WIDTHS[1];
+    const ctx = await contextsFor(w);
+    await ctx.owner.route("**/static/admin.css", (r) => r.fulfill({ status: 404, contentType: "text/html", body: "<!doctype html><p>Not found" }));
+    const faults = path.join(here, "out", "faults");
+    let caught = "";
+    try {
+      await audit(ctx.owner, w, "fault", async (page) => {
+        const res = await page.goto(`${site}/admin/`);
+        await page.evaluate(() => {
+          document.querySelector("main").style.width = "2000px";
+          setTimeout(() => { throw new Error("planted"); }, 0);
+        });
+        await page.waitForTimeout(50);
+        return res;
+      }, { shots: faults });
+    } catch (e) {
+      caught = String(e.message);
+    }
+    expect(caught.includes("404 for stylesheet") && caught.includes("/static/admin.css"), `the 404 stylesheet is reported: ${caught}`);
+    expect(caught.includes("script error: planted"), `the script error is reported: ${caught}`);
+    expect(caught.includes("scrolls sideways"), `sideways scrolling is reported: ${caught}`);
+    await ctx.owner.unrouteAll();
+  });
+
   for (const w of WIDTHS) {
     const ctx = await contextsFor(w);
     for (const [who, name, action, opts] of pages()) {
