@@ -122,12 +122,15 @@ try {
     await page.click(`tr:has-text("Browser note") >> text=Edit`);
     await page.fill("#content", "# Browser note\n\nEdited in the browser.");
     await page.fill("input[name^=caption_]", "A re-captioned photo");
+    await page.setInputFiles("#photo0", path.join(here, "fixtures/photo.jpg"));
+    await page.fill("#caption0", "A second photo");
     await page.click("button[value=save]");
     await page.waitForURL(/\/admin\/edit\/\d+\?done=saved/);
     noteId = page.url().match(/\/admin\/edit\/(\d+)/)[1];
     await page.goto(`${site}/note/${slug}`);
     expect((await page.textContent(".e-content")).includes("Edited in the browser"), "the edit is live");
-    expect((await page.locator("img.u-photo").getAttribute("alt")) === "A re-captioned photo", "new caption");
+    const alts = await page.locator("img.u-photo").evaluateAll((imgs) => imgs.map((i) => i.alt));
+    expect(alts.join("|") === "A re-captioned photo|A second photo", `new caption, added photo: ${alts}`);
   });
 
   // Every page a person uses, signed out (readers) and signed in (the owner), at each
@@ -195,6 +198,26 @@ try {
       await step(`${name} at ${w.label} px: no errors, no sideways scroll`, () => audit(ctx[who], w, name, action, { shots, ...opts }));
     }
   }
+
+  await step("re-order photos by thumb on a phone", async () => {
+    const ctx = await contextsFor(WIDTHS[1]);
+    const p = await ctx.owner.newPage();
+    await p.goto(`${site}/admin/edit/${noteId}`);
+    const cards = p.locator(".photo-item");
+    expect((await cards.count()) === 2, "two photo cards");
+    expect(await cards.nth(0).locator("button.move-up").isDisabled(), "the first cannot move up");
+    await cards.nth(0).locator("button.move-down").tap();
+    const order = await p.locator(".photo-item input[name^=caption_]").evaluateAll((i) => i.map((x) => x.value));
+    expect(order.join("|") === "A second photo|A re-captioned photo", `cards swapped: ${order}`);
+    const positions = await p.locator(".photo-item select").evaluateAll((s) => s.map((x) => x.value));
+    expect(positions.join(",") === "1,2", `positions follow the cards: ${positions}`);
+    await p.locator("button[value=save]").tap();
+    await p.waitForURL(/\/admin\/edit\/\d+\?done=saved/);
+    await p.goto(`${site}/note/${slug}`);
+    const alts = await p.locator("img.u-photo").evaluateAll((imgs) => imgs.map((i) => i.alt));
+    expect(alts.join("|") === "A second photo|A re-captioned photo", `the new order is live: ${alts}`);
+    await p.close();
+  });
 
   await step("the editor warns before unsaved changes are lost (admin.js runs)", async () => {
     const p = await desktop.newPage();
