@@ -104,3 +104,7 @@ async fn urls(
     }));
     Ok(sitemap::urlset(&list))
 }
+
+#[cfg(test)]
+#[path = "crawlers_tests.rs"]
+mod tests;
