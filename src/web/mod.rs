@@ -14,6 +14,7 @@ pub mod health;
 pub mod layer;
 pub mod pages;
 pub mod params;
+pub mod preview;
 pub mod search;
 pub mod site;
 pub mod trace;

@@ -3,12 +3,15 @@
 mod helpers;
 
 mod admin;
+mod assets;
 mod auth;
 mod cli;
+mod crawlers;
 mod errors;
 mod feeds;
 mod pages;
 mod photos;
+mod previews;
 mod queries;
 mod search;
 mod store;
