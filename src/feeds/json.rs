@@ -72,7 +72,10 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
     if let Some(about) = &feed.about_url {
         ext.insert("about".into(), json!(about));
     }
-    root.insert("_starpunk".into(), Value::Object(ext));
+    // An empty extension object says nothing: leave it out.
+    if !ext.is_empty() {
+        root.insert("_starpunk".into(), Value::Object(ext));
+    }
     root.insert("items".into(), Value::Array(items));
     serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_else(|_| "{}".into())
 }

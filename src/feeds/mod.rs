@@ -1,4 +1,5 @@
-//! Feeds: RSS 2.0, Atom 1.0, JSON Feed 1.1, OPML, and `/feed` negotiated by `Accept`.
+//! Feeds: RSS 2.0, Atom 1.0, JSON Feed 1.1, OPML, and `/feed` negotiated by `Accept`;
+//! and for crawlers `/robots.txt` and the sitemap.
 //! Bodies are cached (bounded by `FEED_CACHE_MAX_SIZE`, aged by `FEED_CACHE_SECONDS`)
 //! and the cache is invalidated by every write.
 
@@ -14,11 +15,13 @@ use crate::error::{AppError, Result};
 use crate::web::cache::Cached;
 
 pub mod atom;
+pub mod crawlers;
 pub mod json;
 pub mod model;
 pub mod negotiate;
 pub mod opml;
 pub mod rss;
+pub mod sitemap;
 pub mod xml;
 
 use negotiate::Format;
@@ -44,6 +47,9 @@ pub fn router() -> Router<AppState> {
             get(|s, r| serve(s, r, Format::Json, "/feed.json")),
         )
         .route("/opml.xml", get(opml_handler))
+        .route("/robots.txt", get(crawlers::robots))
+        .route("/sitemap.xml", get(crawlers::sitemap))
+        .route("/sitemap-{file}", get(crawlers::sitemap_page))
 }
 
 fn content_type(f: Format) -> &'static str {

@@ -1,10 +1,13 @@
-//! Reads that pages and the health report need beyond listings: full-text search, a
-//! tag's display form, and the store's figures. Handlers ask the service; only the
+//! Reads that pages, crawlers and the health report need beyond listings: full-text
+//! search, a tag's display form, the sitemap's pages, and the store's figures. Handlers ask the service; only the
 //! service talks to `db`.
 
 use super::{NoteError, Notes};
 use crate::db::stats::Stats;
-use crate::db::{search, stats, tags};
+use chrono::{DateTime, Utc};
+
+use crate::db::sitemap::SitemapRow;
+use crate::db::{notes, search, sitemap, stats, tags};
 use crate::domain::Note;
 
 /// One page of search results.
@@ -40,6 +43,20 @@ impl Notes {
     /// How a tag was first written, when any note ever had it.
     pub async fn tag_display(&self, name: &str) -> Result<Option<String>, NoteError> {
         Ok(tags::display_of(&self.db, name).await?)
+    }
+
+    /// The number of public notes and the latest change among them (feeds, sitemap).
+    pub async fn public_stats(&self) -> Result<(i64, Option<DateTime<Utc>>), NoteError> {
+        Ok(notes::public_stats(&self.db).await?)
+    }
+
+    /// A page of public notes as the sitemap lists them, oldest first.
+    pub async fn sitemap_page(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<SitemapRow>, NoteError> {
+        Ok(sitemap::public_notes(&self.db, offset, limit).await?)
     }
 
     /// Whether the database answers.

@@ -1,4 +1,5 @@
-//! `/static/…`: the stylesheet and icon, compiled into the binary so the server is one file.
+//! `/static/…`: the stylesheets, the admin script and the icon, compiled into the binary so
+//! the server is one file.
 
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -20,11 +21,23 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
     },
     Asset {
+        name: "admin.css",
+        body: include_str!("../../static/admin.css"),
+        content_type: "text/css; charset=utf-8",
+    },
+    Asset {
+        name: "admin.js",
+        body: include_str!("../../static/admin.js"),
+        content_type: "text/javascript; charset=utf-8",
+    },
+    Asset {
         name: "favicon.svg",
-        body: include_str!("../../static/favicon.svg"),
+        body: FAVICON,
         content_type: "image/svg+xml",
     },
 ];
+
+const FAVICON: &str = include_str!("../../static/favicon.svg");
 
 /// Version tag of the compiled-in assets (they change only with the binary).
 const ETAG: &str = concat!("\"", env!("CARGO_PKG_VERSION"), "-assets\"");
@@ -58,7 +71,7 @@ pub async fn favicon() -> Response {
             (header::CONTENT_TYPE, "image/svg+xml"),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        ASSETS[1].body,
+        FAVICON,
     )
         .into_response()
 }

@@ -15,6 +15,7 @@ pub mod layer;
 pub mod media;
 pub mod pages;
 pub mod params;
+pub mod preview;
 pub mod search;
 pub mod trace;
 pub mod view;

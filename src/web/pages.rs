@@ -11,6 +11,7 @@ use crate::error::{AppError, Result};
 use crate::notes::Page;
 use crate::web::cache::Cached;
 use crate::web::params::{ListParams, cursor_str};
+use crate::web::preview::{self, Preview};
 use crate::web::view::{EntryView, HomePage, Layout, NotePage, TagPage};
 
 /// Notes per listing page.
@@ -40,9 +41,11 @@ pub async fn home(
             }
             let last_modified = page.notes.iter().map(|n| n.updated_at).max();
             let (newer, older) = pager_links("/", &page);
-            let mut l = Layout::new(&s.site, "");
+            let home_url = format!("{}/", s.site.url);
+            let mut l = Layout::new(&s.site, "")
+                .preview(Preview::website(s.site.name.clone(), home_url.clone()));
             if params.is_first() {
-                l = l.canonical(format!("{}/", s.site.url));
+                l = l.canonical(home_url);
             }
             let tpl = HomePage {
                 l,
@@ -87,13 +90,14 @@ pub async fn note(
             }
             let e = EntryView::with_fold(&note, &s.site, 1);
             let title = note.title.clone().unwrap_or_else(|| {
-                crate::domain::markdown::excerpt(
-                    &crate::domain::markdown::html_to_text(&e.html),
-                    60,
-                )
+                crate::domain::markdown::excerpt(&preview::plain_text(&e.html), 60)
             });
+            let l = Layout::new(&s.site, title.clone())
+                .canonical(e.url.clone())
+                .description(preview::description(&e.html))
+                .preview(Preview::article(&note, &s.site, title));
             let tpl = NotePage {
-                l: Layout::new(&s.site, title).canonical(e.url.clone()),
+                l,
                 author: s.site.author(),
                 e,
             };
@@ -140,8 +144,11 @@ pub async fn tag(
             let base = tag_path(&tag.name);
             let last_modified = page.notes.iter().map(|n| n.updated_at).max();
             let (newer, older) = pager_links(&base, &page);
+            let title = format!("#{display}");
+            let l = Layout::new(&s.site, title.clone())
+                .preview(Preview::website(title, s.site.abs(&base)));
             let tpl = TagPage {
-                l: Layout::new(&s.site, format!("#{display}")),
+                l,
                 author: s.site.author(),
                 tag_url: s.site.abs(&base),
                 tag_display: display,

@@ -7,6 +7,7 @@ use crate::domain::{Note, Photo};
 use crate::media::VariantName;
 use crate::notes::note_html;
 use crate::site::{Author, RelLink, Site};
+use crate::web::preview::Preview;
 
 /// Fields of the shared layout (`base.html`).
 pub struct Layout {
@@ -20,9 +21,12 @@ pub struct Layout {
     pub query: String,
     /// The owner's discovered IndieAuth endpoints, advertised as `<link>`s.
     pub auth_links: Vec<RelLink>,
+    /// Open Graph / Twitter card facts, on pages worth sharing.
+    pub preview: Option<Preview>,
 }
 
 impl Layout {
+    /// The layout of a page titled `title` (empty: the site's name alone).
     pub fn new(site: &Site, title: impl Into<String>) -> Self {
         Layout {
             title: title.into(),
@@ -33,11 +37,27 @@ impl Layout {
             canonical: None,
             query: String::new(),
             auth_links: site.discovered(),
+            preview: None,
         }
     }
 
+    /// Sets `<link rel="canonical">`.
     pub fn canonical(mut self, url: String) -> Self {
         self.canonical = Some(url);
+        self
+    }
+
+    /// Adds link-preview tags.
+    pub fn preview(mut self, p: Preview) -> Self {
+        self.preview = Some(p);
+        self
+    }
+
+    /// Replaces the site's description with the page's own, when it has one.
+    pub fn description(mut self, d: String) -> Self {
+        if !d.is_empty() {
+            self.description = d;
+        }
         self
     }
 }

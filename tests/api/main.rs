@@ -3,13 +3,16 @@
 mod helpers;
 
 mod admin;
+mod assets;
 mod auth;
 mod cli;
+mod crawlers;
 mod errors;
 mod feeds;
 mod notes;
 mod pages;
 mod photos;
+mod previews;
 mod queries;
 mod search;
 mod store;

@@ -23,6 +23,7 @@ async fn listing_query_counts_do_not_grow_with_notes() {
         "/feed.atom",
         "/feed.json",
         "/feed",
+        "/sitemap.xml",
     ];
     let small = TestApp::new().await;
     small.many(1, &["alpha", "beta", "gamma"]).await;

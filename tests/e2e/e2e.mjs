@@ -1,6 +1,8 @@
 // End-to-end: sign in through a fake IndieAuth provider, write a note with a tag and a
 // photo, see it on the home page and in the feed, edit it, delete it — in Debian's
-// headless Chromium driven by playwright-core.
+// headless Chromium driven by playwright-core. On the way, every page a person uses is
+// audited at a desktop and a phone width (audit.mjs): no console error, no failed
+// request, no sideways scrolling, a screenshot of each in screenshots/.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -8,13 +10,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { audit, WIDTHS } from "./audit.mjs";
 import { startProvider } from "./provider.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const bin = process.env.STARPUNK_BIN || path.join(root, "target/debug/starpunk");
-const outDir = path.join(here, "out");
-fs.mkdirSync(outDir, { recursive: true });
+const shots = path.join(here, "screenshots");
+fs.rmSync(shots, { recursive: true, force: true });
 
 function freePort() {
   return new Promise((resolve) => {
@@ -71,8 +74,10 @@ try {
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  const page = await browser.newPage();
+  const desktop = await browser.newContext({ viewport: WIDTHS[0].viewport });
+  const page = await desktop.newPage();
   const slug = "browser-note";
+  let noteId = null;
 
   await step("sign in through the provider and land on /admin/", async () => {
     await page.goto(`${site}/admin/`);
@@ -104,7 +109,6 @@ try {
     expect((await img.getAttribute("alt")) === "A test photo", "alt text from the caption");
     await page.waitForFunction(() => { const i = document.querySelector("img.u-photo"); return i && i.complete && i.naturalWidth > 0; });
     expect((await page.locator("a.p-category").allTextContents()).includes("e2e"), "the tag is shown");
-    await page.screenshot({ path: path.join(outDir, "home.png"), fullPage: true });
   });
 
   await step("find it in the feed", async () => {
@@ -118,11 +122,121 @@ try {
     await page.click(`tr:has-text("Browser note") >> text=Edit`);
     await page.fill("#content", "# Browser note\n\nEdited in the browser.");
     await page.fill("input[name^=caption_]", "A re-captioned photo");
+    await page.setInputFiles("#photo0", path.join(here, "fixtures/photo.jpg"));
+    await page.fill("#caption0", "A second photo");
     await page.click("button[value=save]");
     await page.waitForURL(/\/admin\/edit\/\d+\?done=saved/);
+    noteId = page.url().match(/\/admin\/edit\/(\d+)/)[1];
     await page.goto(`${site}/note/${slug}`);
     expect((await page.textContent(".e-content")).includes("Edited in the browser"), "the edit is live");
-    expect((await page.locator("img.u-photo").getAttribute("alt")) === "A re-captioned photo", "new caption");
+    const alts = await page.locator("img.u-photo").evaluateAll((imgs) => imgs.map((i) => i.alt));
+    expect(alts.join("|") === "A re-captioned photo|A second photo", `new caption, added photo: ${alts}`);
+  });
+
+  // Every page a person uses, signed out (readers) and signed in (the owner), at each
+  // width. The owner's contexts share the desktop sign-in's cookies.
+  const signedIn = await desktop.storageState();
+  const contexts = [];
+  const contextsFor = async (w) => {
+    const opts = { viewport: w.viewport, isMobile: w.isMobile, hasTouch: w.hasTouch };
+    const c = { reader: await browser.newContext(opts), owner: await browser.newContext({ ...opts, storageState: signedIn }) };
+    contexts.push(c.reader, c.owner);
+    return c;
+  };
+  const go = (p) => (page) => page.goto(`${site}${p}`);
+  const preview = async (page) => {
+    await page.goto(`${site}/admin/new`);
+    await page.fill("#content", "# Preview\n\nA *preview* with a [link](https://example.com/) and a long-unbroken-word-that-must-wrap-on-a-phone-screen-without-scrolling.");
+    const [res] = await Promise.all([page.waitForNavigation(), page.click("button[value=preview]")]);
+    expect((await page.textContent(".preview")).includes("A preview with a link"), "the preview is shown");
+    return res;
+  };
+  const pages = () => [
+    ["reader", "home", go("/")],
+    ["reader", "note-with-photo", go(`/note/${slug}`)],
+    ["reader", "tag", go("/tag/e2e")],
+    ["reader", "search-results", go("/search?q=browser")],
+    ["reader", "search-empty", go("/search")],
+    ["reader", "search-nothing-found", go("/search?q=zebra")],
+    ["reader", "not-found", go("/no/such/page"), { status: 404 }],
+    ["reader", "sign-in", go("/auth/login")],
+    ["reader", "sign-in-failed", go("/auth/callback?code=x&state=forged"), { status: 400 }],
+    ["owner", "admin-dashboard", go("/admin/")],
+    ["owner", "admin-dashboard-message", go("/admin/?done=saved")],
+    ["owner", "admin-new", go("/admin/new"), { touch: true }],
+    ["owner", "admin-edit-with-photo", go(`/admin/edit/${noteId}`), { touch: true }],
+    ["owner", "admin-preview", preview, { touch: true }],
+    ["owner", "admin-delete-confirm", go(`/admin/delete/${noteId}`)],
+    ["owner", "admin-deleted-empty", go("/admin/deleted")],
+  ];
+  await step("the audit itself catches a stylesheet answered 404 as HTML, a script error and sideways scrolling", async () => {
+    const w = WIDTHS[1];
+    const ctx = await contextsFor(w);
+    await ctx.owner.route("**/static/admin.css", (r) => r.fulfill({ status: 404, contentType: "text/html", body: "<!doctype html><p>Not found" }));
+    const faults = path.join(here, "out", "faults");
+    let caught = "";
+    try {
+      await audit(ctx.owner, w, "fault", async (page) => {
+        const res = await page.goto(`${site}/admin/`);
+        await page.evaluate(() => {
+          document.querySelector("main").style.width = "2000px";
+          setTimeout(() => { throw new Error("planted"); }, 0);
+        });
+        await page.waitForTimeout(50);
+        return res;
+      }, { shots: faults });
+    } catch (e) {
+      caught = String(e.message);
+    }
+    expect(caught.includes("404 for stylesheet") && caught.includes("/static/admin.css"), `the 404 stylesheet is reported: ${caught}`);
+    expect(caught.includes("script error: planted"), `the script error is reported: ${caught}`);
+    expect(caught.includes("scrolls sideways"), `sideways scrolling is reported: ${caught}`);
+    await ctx.owner.unrouteAll();
+  });
+
+  for (const w of WIDTHS) {
+    const ctx = await contextsFor(w);
+    for (const [who, name, action, opts] of pages()) {
+      await step(`${name} at ${w.label} px: no errors, no sideways scroll`, () => audit(ctx[who], w, name, action, { shots, ...opts }));
+    }
+  }
+
+  await step("re-order photos by thumb on a phone", async () => {
+    const ctx = await contextsFor(WIDTHS[1]);
+    const p = await ctx.owner.newPage();
+    await p.goto(`${site}/admin/edit/${noteId}`);
+    const cards = p.locator(".photo-item");
+    expect((await cards.count()) === 2, "two photo cards");
+    expect(await cards.nth(0).locator("button.move-up").isDisabled(), "the first cannot move up");
+    await cards.nth(0).locator("button.move-down").tap();
+    const order = await p.locator(".photo-item input[name^=caption_]").evaluateAll((i) => i.map((x) => x.value));
+    expect(order.join("|") === "A second photo|A re-captioned photo", `cards swapped: ${order}`);
+    const positions = await p.locator(".photo-item select").evaluateAll((s) => s.map((x) => x.value));
+    expect(positions.join(",") === "1,2", `positions follow the cards: ${positions}`);
+    await p.locator("button[value=save]").tap();
+    await p.waitForURL(/\/admin\/edit\/\d+\?done=saved/);
+    await p.goto(`${site}/note/${slug}`);
+    const alts = await p.locator("img.u-photo").evaluateAll((imgs) => imgs.map((i) => i.alt));
+    expect(alts.join("|") === "A second photo|A re-captioned photo", `the new order is live: ${alts}`);
+    await p.close();
+  });
+
+  await step("the editor warns before unsaved changes are lost (admin.js runs)", async () => {
+    const p = await desktop.newPage();
+    await p.goto(`${site}/admin/new`);
+    await p.click("#content");
+    await p.keyboard.type("Unsaved words");
+    let asked = null;
+    p.once("dialog", async (d) => {
+      asked = d.type();
+      await d.dismiss();
+    });
+    await p.click("nav >> text=Notes");
+    await p.waitForTimeout(0);
+    expect(asked === "beforeunload", `a leave-page warning, got ${asked}`);
+    expect(p.url() === `${site}/admin/new`, `stayed on the editor, at ${p.url()}`);
+    expect((await p.inputValue("#content")) === "Unsaved words", "the text is still there");
+    await p.close({ runBeforeUnload: false });
   });
 
   await step("delete it", async () => {
@@ -134,6 +248,13 @@ try {
     const res = await page.request.get(`${site}/note/${slug}`);
     expect(res.status() === 410, `deleted note answers 410, got ${res.status()}`);
   });
+
+  for (const w of WIDTHS) {
+    const ctx = await contextsFor(w);
+    await step(`admin-deleted-list at ${w.label} px: no errors, no sideways scroll`, () => audit(ctx.owner, w, "admin-deleted-list", go("/admin/deleted"), { shots }));
+    await step(`gone at ${w.label} px: no errors, no sideways scroll`, () => audit(ctx.reader, w, "gone", go(`/note/${slug}`), { shots, status: 410 }));
+  }
+  for (const c of contexts) await c.close();
 } catch (e) {
   failed = true;
 } finally {
