@@ -1,5 +1,8 @@
 //! The fields every page shares: site name and URLs, the owner's identity and h-card.
 
+pub mod layout;
+pub mod preview;
+
 use std::sync::RwLock;
 
 use axum::http::HeaderValue;

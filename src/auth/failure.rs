@@ -12,7 +12,7 @@ use crate::auth::endpoints::DiscoveryError;
 use crate::auth::fetch::FetchError;
 use crate::auth::redeem::RedeemError;
 use crate::auth::views::FailedPage;
-use crate::web::view::Layout;
+use crate::site::layout::Layout;
 
 /// Why a sign-in did not happen.
 #[derive(Debug, thiserror::Error)]

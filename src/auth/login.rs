@@ -19,7 +19,7 @@ use crate::auth::{STATE_LIFETIME, cookie, purge_expired};
 use crate::db::auth::{self as q, AuthRequest};
 use crate::domain::time::now;
 use crate::error::{AppError, Result};
-use crate::web::view::Layout;
+use crate::site::layout::Layout;
 
 /// How long the browser cookie of a started sign-in lives (longer than the state, so a
 /// late callback is told "expired" rather than "other browser").

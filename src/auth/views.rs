@@ -2,7 +2,7 @@
 
 use askama::Template;
 
-use crate::web::view::Layout;
+use crate::site::layout::Layout;
 
 /// `GET /auth/login`: who the blog belongs to, and one button.
 #[derive(Template)]

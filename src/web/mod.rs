@@ -15,7 +15,6 @@ pub mod layer;
 pub mod media;
 pub mod pages;
 pub mod params;
-pub mod preview;
 pub mod search;
 pub mod trace;
 pub mod view;
@@ -35,3 +34,5 @@ pub fn router() -> Router<AppState> {
 
 /// `Site` moved to [`crate::site`] (feeds and auth use it too); this path still names it.
 pub use crate::site;
+/// Link previews moved to [`crate::site::preview`] with the layout that carries them.
+pub use crate::site::preview;

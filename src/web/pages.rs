@@ -9,9 +9,9 @@ use crate::domain::tag::tag_path;
 use crate::domain::{Slug, Tag};
 use crate::error::{AppError, Result};
 use crate::notes::Page;
+use crate::site::preview::{self, Preview};
 use crate::web::cache::Cached;
 use crate::web::params::{ListParams, cursor_str};
-use crate::web::preview::{self, Preview};
 use crate::web::view::{EntryView, HomePage, Layout, NotePage, TagPage};
 
 /// Notes per listing page.

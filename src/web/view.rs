@@ -6,61 +6,10 @@ use crate::domain::tag::tag_path;
 use crate::domain::{Note, Photo};
 use crate::media::VariantName;
 use crate::notes::note_html;
-use crate::site::{Author, RelLink, Site};
-use crate::web::preview::Preview;
+use crate::site::{Author, Site};
 
-/// Fields of the shared layout (`base.html`).
-pub struct Layout {
-    pub title: String,
-    pub site_name: String,
-    pub site_url: String,
-    pub description: String,
-    pub admin_me: Option<String>,
-    pub canonical: Option<String>,
-    /// The search box's current text.
-    pub query: String,
-    /// The owner's discovered IndieAuth endpoints, advertised as `<link>`s.
-    pub auth_links: Vec<RelLink>,
-    /// Open Graph / Twitter card facts, on pages worth sharing.
-    pub preview: Option<Preview>,
-}
-
-impl Layout {
-    /// The layout of a page titled `title` (empty: the site's name alone).
-    pub fn new(site: &Site, title: impl Into<String>) -> Self {
-        Layout {
-            title: title.into(),
-            site_name: site.name.clone(),
-            site_url: site.url.clone(),
-            description: site.description.clone(),
-            admin_me: site.admin_me.clone(),
-            canonical: None,
-            query: String::new(),
-            auth_links: site.discovered(),
-            preview: None,
-        }
-    }
-
-    /// Sets `<link rel="canonical">`.
-    pub fn canonical(mut self, url: String) -> Self {
-        self.canonical = Some(url);
-        self
-    }
-
-    /// Adds link-preview tags.
-    pub fn preview(mut self, p: Preview) -> Self {
-        self.preview = Some(p);
-        self
-    }
-
-    /// Replaces the site's description with the page's own, when it has one.
-    pub fn description(mut self, d: String) -> Self {
-        if !d.is_empty() {
-            self.description = d;
-        }
-        self
-    }
-}
+/// The shared layout lives beside `Site` (auth's pages use it too); named here as well.
+pub use crate::site::layout::Layout;
 
 /// A tag link.
 pub struct TagView {

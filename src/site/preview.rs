@@ -5,7 +5,7 @@ use crate::domain::Note;
 use scraper::{ElementRef, Html, Node};
 
 use crate::domain::markdown::excerpt;
-use crate::media::VariantName;
+use crate::domain::media::VariantName;
 use crate::site::Site;
 
 /// Characters of a note's text used as its description.
