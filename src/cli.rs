@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::app::{self, AppState};
 use crate::config::Config;
+use crate::media::Scan;
 
 /// A minimal single-user IndieWeb blog server.
 #[derive(Parser, Debug)]
@@ -92,7 +93,12 @@ async fn serve(config: Config, scan_media: bool) -> anyhow::Result<ExitCode> {
     let addr = format!("{}:{}", config.host, config.port);
     let state = AppState::new(config).await?;
     // Interrupted uploads are cleaned before the first request can see the media folder.
-    let report = state.media.startup(scan_media).await?;
+    let scan = if scan_media {
+        Scan::Full
+    } else {
+        Scan::IfNeeded
+    };
+    let report = state.media.startup(scan).await?;
     tracing::info!(
         staging_removed = report.staging_removed.len(),
         scanned = report.scanned,

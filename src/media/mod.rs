@@ -49,6 +49,15 @@ pub use crate::limits::MAX_UPLOAD;
 /// Photos processed at once: each 12 MP photo needs about 100 MB while it is worked on.
 pub const CONCURRENT_PROCESSING: usize = 2;
 
+/// How much of the media tree the start-up check compares with the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// Only when the staging folder held something (a save was interrupted).
+    IfNeeded,
+    /// Always (`starpunk serve --scan-media`).
+    Full,
+}
+
 /// Where media lives and the limits that apply, from [`Config`].
 #[derive(Debug, Clone)]
 pub struct MediaSettings {
@@ -264,8 +273,9 @@ impl MediaStore {
     }
 
     /// Start-up housekeeping: clears `media/.tmp/` (scanning the media tree against the
-    /// rows when it held anything, or when `full_scan` is set) and prunes debug files.
-    pub async fn startup(&self, full_scan: bool) -> Result<RecoveryReport, MediaError> {
+    /// rows when it held anything, or always with [`Scan::Full`]) and prunes debug files.
+    pub async fn startup(&self, scan: Scan) -> Result<RecoveryReport, MediaError> {
+        let full_scan = scan == Scan::Full;
         let report = recover::recover(&self.db, &self.settings.media_dir, full_scan).await?;
         let s = self.settings.clone();
         let removed = tokio::task::spawn_blocking(move || {

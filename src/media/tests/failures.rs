@@ -3,7 +3,7 @@
 
 use super::Bench;
 use super::fixtures::*;
-use crate::media::{FailAt, MediaError, RecoveryReport};
+use crate::media::{FailAt, MediaError, RecoveryReport, Scan};
 
 #[tokio::test]
 async fn a_failure_at_any_step_leaves_no_row_and_no_file() {
@@ -84,9 +84,9 @@ async fn failed_uploads_are_kept_for_debugging_only_when_asked() {
 async fn startup_without_leftovers_does_not_scan() {
     let b = Bench::new().await;
     b.save(&photo_jpeg(400, 300), "p.jpg").await.unwrap();
-    let quick = b.store.startup(false).await.unwrap();
+    let quick = b.store.startup(Scan::IfNeeded).await.unwrap();
     assert_eq!(quick, RecoveryReport::default());
-    let full = b.store.startup(true).await.unwrap();
+    let full = b.store.startup(Scan::Full).await.unwrap();
     assert!(full.scanned);
     assert!(full.missing.is_empty() && full.orphans.is_empty());
 }
@@ -108,7 +108,7 @@ async fn startup_clears_staging_and_reports_what_does_not_match() {
     let lost = kept.variants[0].path.clone();
     std::fs::remove_file(media.join(&lost)).unwrap();
 
-    let report = b.store.startup(false).await.unwrap();
+    let report = b.store.startup(Scan::IfNeeded).await.unwrap();
     assert_eq!(report.staging_removed, vec![crashed.clone()]);
     assert!(report.scanned);
     assert_eq!(
@@ -148,7 +148,7 @@ async fn startup_prunes_debug_files() {
         .unwrap()
         .set_modified(a_time)
         .unwrap();
-    b.store.startup(false).await.unwrap();
+    b.store.startup(Scan::IfNeeded).await.unwrap();
     let mut left: Vec<_> = std::fs::read_dir(&debug)
         .unwrap()
         .map(|e| e.unwrap().file_name())
