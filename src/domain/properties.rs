@@ -19,10 +19,13 @@ pub struct Properties(Map<String, Value>);
 /// Why a writer's properties or patch were refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PropertyError {
+    /// Properties (or `replace` / `add`) that are not a JSON object.
     #[error("properties must be an object")]
     NotAnObject,
+    /// A property whose values are not a JSON array.
     #[error("the values of {0} must be an array")]
     NotAnArray(String),
+    /// A name with characters no microformats property has.
     #[error("{0} is not a valid property name")]
     BadName(String),
 }
@@ -98,6 +101,7 @@ impl Properties {
         self.0.iter()
     }
 
+    /// No property is kept.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -137,7 +141,9 @@ fn has_value(v: &Value) -> bool {
 /// One deletion of a patch: a whole property, or some of its values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Deletion {
+    /// The whole property (`"delete": ["syndication"]`).
     Property(String),
+    /// Only these values of it (`"delete": {"category": ["old"]}`).
     Values(String, Vec<Value>),
 }
 
@@ -145,8 +151,11 @@ pub enum Deletion {
 /// replace, add, delete; properties not named are left exactly as they are.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Patch {
+    /// Properties whose values become exactly these (none: the property goes).
     pub replace: Vec<(String, Vec<Value>)>,
+    /// Values appended to a property (created when absent).
     pub add: Vec<(String, Vec<Value>)>,
+    /// Whole properties or some of their values to remove.
     pub delete: Vec<Deletion>,
 }
 
