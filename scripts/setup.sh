@@ -77,11 +77,18 @@ venv_install() {
 if [ $want_test -eq 1 ]; then
   venv_has "import feedparser, mf2py" || venv_install feedparser==6.0.14 mf2py==2.0.2
   # The version package.json pins (Node 18, Debian 12's, runs playwright-core up to 1.61).
-  want_pw=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' tests/e2e/package.json)
-  have_pw=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' tests/e2e/node_modules/playwright-core/package.json 2>/dev/null | head -n 1)
-  if [ -f tests/e2e/package.json ] && [ "$want_pw" != "$have_pw" ]; then
-    echo "setup: npm installing playwright-core $want_pw" >&2
-    (cd tests/e2e && npm ci --silent --no-audit --no-fund)
+  # A fresh clone has no node_modules: every read here must tolerate a missing file.
+  if [ -f tests/e2e/package.json ]; then
+    want_pw=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' tests/e2e/package.json)
+    have_pw=""
+    pw_pkg=tests/e2e/node_modules/playwright-core/package.json
+    if [ -f "$pw_pkg" ]; then
+      have_pw=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$pw_pkg" | head -n 1)
+    fi
+    if [ "$want_pw" != "$have_pw" ]; then
+      echo "setup: npm installing playwright-core $want_pw" >&2
+      (cd tests/e2e && npm ci --silent --no-audit --no-fund)
+    fi
   fi
 fi
 if [ $want_bench -eq 1 ]; then
