@@ -2,5 +2,6 @@
 
 mod browser;
 mod provider;
+mod redirects;
 mod sessions;
 mod signin;
