@@ -9,6 +9,9 @@ use std::path::PathBuf;
 use url::Url;
 
 mod parse;
+mod proxies;
+
+pub use proxies::TrustedProxies;
 
 use parse::{parse_admin_me, parse_bool, parse_http_url, parse_num, parse_site_url};
 
@@ -53,6 +56,8 @@ pub struct Config {
     pub debug_file_max_age_days: u64,
     pub debug_file_max_size_mb: u64,
     pub about_url: Option<String>,
+    /// Reverse proxies whose forwarding headers are believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
     /// Warnings found while reading (deprecated or unknown names), logged at start-up.
     pub warnings: Vec<String>,
 }
@@ -79,6 +84,7 @@ const KNOWN: &[&str] = &[
     "DEBUG_FILE_MAX_AGE_DAYS",
     "DEBUG_FILE_MAX_SIZE_MB",
     "STARPUNK_ABOUT_URL",
+    "TRUSTED_PROXIES",
 ];
 
 impl Config {
@@ -205,6 +211,7 @@ impl Config {
                 1_000_000,
             )?,
             about_url,
+            trusted_proxies: TrustedProxies::parse(get("TRUSTED_PROXIES").unwrap_or(""))?,
             warnings,
         })
     }
