@@ -220,8 +220,8 @@ impl TestApp {
 /// (peer addresses, connection handling); stopped gracefully when dropped.
 pub struct TestServer {
     pub addr: std::net::SocketAddr,
-    pub base: String,
-    pub dir: TempDir,
+    /// Kept so the data folder lives as long as the server.
+    _dir: TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -248,10 +248,14 @@ impl TestServer {
         }));
         TestServer {
             addr,
-            base: format!("http://{addr}"),
-            dir,
+            _dir: dir,
             stop: Some(stop),
         }
+    }
+
+    /// `http://127.0.0.1:port` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
     }
 
     /// An HTTP client that does not follow redirects.

@@ -15,7 +15,7 @@ async fn attempts(
     for i in 1..=n {
         let (name, value) = header(i);
         let res = client
-            .post(format!("{}/auth/login", server.base))
+            .post(server.url("/auth/login"))
             .header("content-type", "application/x-www-form-urlencoded")
             .header(name, value)
             .body("next=%2Fadmin%2F")
