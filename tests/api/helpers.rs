@@ -228,6 +228,11 @@ pub struct TestServer {
 impl TestServer {
     /// Serves an app with extra configuration variables.
     pub async fn start(extra: &[(&str, &str)]) -> Self {
+        Self::start_with(extra, starpunk::server::Limits::default()).await
+    }
+
+    /// Serves an app with chosen connection limits.
+    pub async fn start_with(extra: &[(&str, &str)], limits: starpunk::server::Limits) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut vars = base_vars(&dir);
         for (k, v) in extra {
@@ -235,17 +240,17 @@ impl TestServer {
         }
         let config = Config::from_vars(&vars).unwrap();
         let state = AppState::new(config).await.unwrap();
-        Self::serve(dir, state).await
-    }
-
-    /// Serves a state already built (so a test can set internal limits first).
-    pub async fn serve(dir: TempDir, state: AppState) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(starpunk::app::serve(listener, state, async move {
-            let _ = stopped.await;
-        }));
+        tokio::spawn(starpunk::app::serve_with(
+            listener,
+            state,
+            limits,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
         TestServer {
             addr,
             _dir: dir,

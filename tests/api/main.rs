@@ -11,4 +11,5 @@ mod pages;
 mod photos;
 mod queries;
 mod search;
+mod server;
 mod store;
