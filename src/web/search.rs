@@ -189,6 +189,20 @@ pub async fn api(state: State<AppState>, raw: RawQuery) -> Response {
     }
 }
 
+/// Any method but GET/HEAD on `/api/search`: a 405 in JSON, like its other errors.
+pub async fn api_wrong_method() -> Response {
+    let mut res = json_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "invalid_request",
+        "Search with GET.".to_string(),
+    );
+    res.headers_mut().insert(
+        axum::http::header::ALLOW,
+        axum::http::HeaderValue::from_static("GET,HEAD"),
+    );
+    res
+}
+
 async fn api_answer(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
     let raw = match read_query(q.as_deref()) {
         Ok(r) => r,

@@ -160,4 +160,10 @@ async fn api_search_errors_are_always_json() {
         assert_eq!(v["error"], "invalid_request", "{bad}");
         assert!(!v["error_description"].as_str().unwrap().is_empty());
     }
+    let res = app
+        .request(axum::http::Method::POST, "/api/search?q=ab", &[])
+        .await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(res.header("content-type").starts_with("application/json"));
+    assert!(res.header("allow").contains("GET"));
 }
