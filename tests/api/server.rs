@@ -120,3 +120,35 @@ async fn connections_over_the_bound_wait_for_a_slot() {
         until_closed(&mut s).await;
     }
 }
+
+#[tokio::test]
+async fn shutdown_closes_idle_keep_alive_connections_and_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = crate::helpers::base_vars(&dir);
+    let config = starpunk::config::Config::from_vars(&vars).unwrap();
+    let state = starpunk::app::AppState::new(config).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    // The idle limit (60 s) is longer than the outer timeout: only shutdown can close.
+    let server = tokio::spawn(starpunk::app::serve_with(
+        listener,
+        state,
+        limits(60, 8),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    assert_eq!(read_response(&mut s).await, 200);
+    stop.send(()).unwrap();
+    until_closed(&mut s).await;
+    tokio::time::timeout(OUTER, server)
+        .await
+        .expect("serve returns once its connections are closed")
+        .unwrap()
+        .unwrap();
+}
