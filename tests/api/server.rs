@@ -152,3 +152,21 @@ async fn shutdown_closes_idle_keep_alive_connections_and_returns() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_slow_request_body_is_not_cut_off_while_its_handler_reads_it() {
+    let server = TestServer::start_with(&[], limits(1, 8)).await;
+    let mut s = TcpStream::connect(server.addr).await.unwrap();
+    s.write_all(
+        b"POST /auth/logout HTTP/1.1\r\nHost: x\r\n\
+          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 6\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    // The body arrives over about twice the limit (pacing is the scenario here).
+    for part in [&b"a="[..], b"12", b"34"] {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        s.write_all(part).await.unwrap();
+    }
+    assert_eq!(read_response(&mut s).await, 303, "the handler answered");
+}
