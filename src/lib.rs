@@ -14,4 +14,5 @@ pub mod error;
 pub mod feeds;
 pub mod media;
 pub mod notes;
+pub mod server;
 pub mod web;
