@@ -116,12 +116,19 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, state, crate::server::Limits::default(), shutdown).await
+}
+
+/// [`serve`] with chosen connection limits (tests use short ones).
+pub async fn serve_with(
+    listener: TcpListener,
+    state: AppState,
+    limits: crate::server::Limits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let db = state.db.clone();
     crate::auth::spawn_startup(&state);
-    let app = build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let res = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let res = crate::server::run(listener, build_router(state), limits, shutdown).await;
     db.close().await;
     res
 }

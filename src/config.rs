@@ -1,4 +1,4 @@
-//! Typed configuration: every variable of DESIGN.md, read from the environment and an
+//! Typed configuration: every variable of docs/CONFIG.md, read from the environment and an
 //! optional `.env` file (the environment wins). A bad value is one clear line naming the
 //! variable and what is allowed.
 
@@ -7,6 +7,13 @@ use std::fmt;
 use std::path::PathBuf;
 
 use url::Url;
+
+mod parse;
+mod proxies;
+
+pub use proxies::TrustedProxies;
+
+use parse::{parse_admin_me, parse_bool, parse_http_url, parse_num, parse_site_url};
 
 /// A configuration value that failed validation; the message names the variable.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +56,8 @@ pub struct Config {
     pub debug_file_max_age_days: u64,
     pub debug_file_max_size_mb: u64,
     pub about_url: Option<String>,
+    /// Reverse proxies whose forwarding headers are believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
     /// Warnings found while reading (deprecated or unknown names), logged at start-up.
     pub warnings: Vec<String>,
 }
@@ -75,6 +84,7 @@ const KNOWN: &[&str] = &[
     "DEBUG_FILE_MAX_AGE_DAYS",
     "DEBUG_FILE_MAX_SIZE_MB",
     "STARPUNK_ABOUT_URL",
+    "TRUSTED_PROXIES",
 ];
 
 impl Config {
@@ -99,7 +109,7 @@ impl Config {
         let site_url = parse_site_url(get("SITE_URL").unwrap_or("http://localhost:5000"))?;
         let admin_me = match get("ADMIN_ME") {
             None => None,
-            Some(v) => Some(parse_http_url("ADMIN_ME", v)?),
+            Some(v) => Some(parse_admin_me(v)?),
         };
         let site_author = match get("SITE_AUTHOR") {
             Some(v) => v.to_string(),
@@ -201,6 +211,7 @@ impl Config {
                 1_000_000,
             )?,
             about_url,
+            trusted_proxies: TrustedProxies::parse(get("TRUSTED_PROXIES").unwrap_or(""))?,
             warnings,
         })
     }
@@ -213,52 +224,6 @@ impl Config {
     /// An absolute URL on this site for a path that starts with `/`.
     pub fn abs(&self, path: &str) -> String {
         format!("{}{}", self.site_url, path)
-    }
-}
-
-fn parse_site_url(v: &str) -> Result<String, ConfigError> {
-    let url = parse_http_url("SITE_URL", v)?;
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(ConfigError(format!(
-            "SITE_URL must not have a query or fragment, got {v:?}"
-        )));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
-fn parse_http_url(name: &str, v: &str) -> Result<Url, ConfigError> {
-    let bad = || ConfigError(format!("{name} must be an absolute http(s) URL, got {v:?}"));
-    let url = Url::parse(v).map_err(|_| bad())?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(bad());
-    }
-    Ok(url)
-}
-
-fn parse_bool(v: Option<&str>, name: &str, default: bool) -> Result<bool, ConfigError> {
-    match v.map(str::to_ascii_lowercase).as_deref() {
-        None => Ok(default),
-        Some("true" | "1" | "yes" | "on") => Ok(true),
-        Some("false" | "0" | "no" | "off") => Ok(false),
-        Some(other) => Err(ConfigError(format!(
-            "{name} must be true or false, got {other:?}"
-        ))),
-    }
-}
-
-fn parse_num(
-    v: Option<&str>,
-    name: &str,
-    default: u64,
-    min: u64,
-    max: u64,
-) -> Result<u64, ConfigError> {
-    let Some(v) = v else { return Ok(default) };
-    match v.parse::<u64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(ConfigError(format!(
-            "{name} must be a whole number from {min} to {max}, got {v:?}"
-        ))),
     }
 }
 
@@ -325,6 +290,41 @@ mod tests {
                 .0
                 .starts_with("LOG_LEVEL")
         );
+    }
+
+    #[test]
+    fn admin_me_with_secrets_fragment_or_odd_scheme_is_refused_without_echo() {
+        for (v, why) in [
+            (
+                "https://ada:hunter2secret@me.example.org/",
+                "user name or password",
+            ),
+            (
+                "https://hunter2secret@me.example.org/",
+                "user name or password",
+            ),
+            ("https://me.example.org/#hunter2secret", "fragment"),
+            ("ftp://ada:hunter2secret@me.example.org/", "http(s)"),
+            ("mailto:hunter2secret@me.example.org", "http(s)"),
+            ("javascript:hunter2secret", "http(s)"),
+            ("me.example.org/hunter2secret", "http(s)"),
+        ] {
+            let e = cfg(&[("ADMIN_ME", v)]).unwrap_err().0;
+            assert!(e.starts_with("ADMIN_ME "), "{v}: {e}");
+            assert!(e.contains(why), "{v}: {e}");
+            assert!(!e.contains("hunter2secret"), "{v} is echoed: {e}");
+            assert!(!e.contains('\n'), "one line: {e}");
+        }
+        assert!(cfg(&[("ADMIN_ME", "https://me.example.org/~ada/")]).is_ok());
+    }
+
+    #[test]
+    fn other_urls_with_user_info_are_not_echoed() {
+        let e = cfg(&[("SITE_URL", "ftp://ada:hunter2secret@x/")])
+            .unwrap_err()
+            .0;
+        assert!(e.starts_with("SITE_URL"), "{e}");
+        assert!(!e.contains("hunter2secret"), "{e}");
     }
 
     #[test]

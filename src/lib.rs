@@ -16,5 +16,6 @@ pub mod generation;
 pub mod limits;
 pub mod media;
 pub mod notes;
+pub mod server;
 pub mod site;
 pub mod web;

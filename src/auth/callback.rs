@@ -1,5 +1,6 @@
 //! `GET /auth/callback`: the provider sends the browser back here. The state must be
-//! one we issued, unused, unexpired and started in this browser; `iss` must match;
+//! one we issued, unused, unexpired and started in this browser; `iss` must match (and
+//! be present when the provider's metadata promised it, RFC 9207);
 //! the code is redeemed with the PKCE verifier; only the owner gets a session.
 
 use axum::extract::{RawQuery, State};
@@ -64,7 +65,11 @@ async fn check(
     if !q::use_request(&s.db, &state_hash, now()).await? {
         return Err(AuthFailure::StateReused);
     }
-    if let (Some(got), Some(expected)) = (param(raw, "iss"), row.issuer.as_ref())
+    let iss = param(raw, "iss");
+    if iss.is_none() && row.iss_required {
+        return Err(AuthFailure::IssuerMissing);
+    }
+    if let (Some(got), Some(expected)) = (iss, row.issuer.as_ref())
         && got != *expected
     {
         return Err(AuthFailure::IssuerMismatch {
@@ -81,6 +86,7 @@ async fn check(
             let retry = Start {
                 endpoint: &endpoint,
                 issuer: row.issuer.as_deref(),
+                iss_required: row.iss_required,
                 next: &row.next,
                 response_type: "id",
             };

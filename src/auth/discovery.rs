@@ -148,6 +148,9 @@ pub fn parse_html_links(html: &str, url: &Url) -> Rels {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metadata {
     pub issuer: Option<String>,
+    /// `authorization_response_iss_parameter_supported` (RFC 9207): the provider
+    /// promises `iss` on every authorization response.
+    pub iss_parameter_supported: bool,
     pub authorization_endpoint: Url,
     pub token_endpoint: Option<Url>,
 }
@@ -175,6 +178,10 @@ pub fn parse_metadata(body: &[u8], metadata_url: &Url) -> Result<Metadata, Metad
             .get("issuer")
             .and_then(|v| v.as_str())
             .map(str::to_string),
+        iss_parameter_supported: obj
+            .get("authorization_response_iss_parameter_supported")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false),
         authorization_endpoint: url_field("authorization_endpoint")
             .ok_or(MetadataError::NoAuthorizationEndpoint)?,
         token_endpoint: url_field("token_endpoint"),

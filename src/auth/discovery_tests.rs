@@ -114,6 +114,13 @@ fn metadata_is_read_and_relative_endpoints_resolved() {
         "https://auth.example.com/auth"
     );
     assert_eq!(s(&m.token_endpoint), Some("https://auth.example.com/token"));
+    assert!(!m.iss_parameter_supported, "absent means not promised");
+    let promised = parse_metadata(
+        br#"{"issuer":"https://a.example/","authorization_endpoint":"/auth","authorization_response_iss_parameter_supported":true}"#,
+        &meta_url,
+    )
+    .unwrap();
+    assert!(promised.iss_parameter_supported);
     assert_eq!(
         parse_metadata(b"[]", &meta_url),
         Err(MetadataError::NotJson)

@@ -1,6 +1,6 @@
 //! IndieAuth discovery over the network: fetch `ADMIN_ME`, read its rel links, follow
 //! `indieauth-metadata`, and cache the answer for an hour. The discovered endpoints are
-//! also advertised on every page (DESIGN.md, "URLs").
+//! also advertised on every page (docs/URLS.md).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -29,6 +29,9 @@ pub struct Endpoints {
     pub metadata: Option<Url>,
     /// The `issuer` from metadata; callbacks carrying `iss` must match it.
     pub issuer: Option<String>,
+    /// The metadata promises `iss` on the callback (RFC 9207), so one without it is
+    /// refused.
+    pub iss_required: bool,
 }
 
 /// Why discovery failed, worded for the owner.
@@ -86,6 +89,7 @@ pub async fn discover(
                 token_endpoint: m.token_endpoint,
                 metadata: Some(meta_url),
                 issuer: m.issuer,
+                iss_required: m.iss_parameter_supported,
             }
         }
         None => Endpoints {
@@ -96,6 +100,7 @@ pub async fn discover(
             token_endpoint: found.token_endpoint,
             metadata: None,
             issuer: None,
+            iss_required: false,
         },
     };
     if !endpoint_allowed(&endpoints.authorization_endpoint, dev_mode) {

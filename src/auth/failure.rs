@@ -35,6 +35,8 @@ pub enum AuthFailure {
     ForeignBrowser,
     #[error("iss {got:?} is not the discovered issuer {expected:?}")]
     IssuerMismatch { expected: String, got: String },
+    #[error("callback without iss, which the provider's metadata promises (RFC 9207)")]
+    IssuerMissing,
     #[error("provider said access_denied")]
     AccessDenied,
     #[error("provider said {error}")]
@@ -143,6 +145,12 @@ impl AuthFailure {
                 StatusCode::BAD_REQUEST,
                 "The answer came from the wrong sign-in service",
                 format!("It says it came from {got}, but your sign-in service is {expected}. Nobody was signed in."),
+                None,
+            ),
+            IssuerMissing => w(
+                StatusCode::BAD_REQUEST,
+                "The answer did not say where it came from",
+                "Your sign-in service promises to name itself in its answer, and this answer did not. It may not have come from your sign-in service. Nobody was signed in.".to_string(),
                 None,
             ),
             AccessDenied => w(

@@ -77,6 +77,7 @@ pub async fn start(
     let request = Start {
         endpoint: &found.authorization_endpoint,
         issuer: found.issuer.as_deref(),
+        iss_required: found.iss_required,
         next: &next,
         response_type: "code",
     };
@@ -90,6 +91,8 @@ pub async fn start(
 pub(crate) struct Start<'a> {
     pub endpoint: &'a Url,
     pub issuer: Option<&'a str>,
+    /// The callback must carry `iss` (RFC 9207).
+    pub iss_required: bool,
     pub next: &'a str,
     /// `code`, or `id` for the one legacy retry.
     pub response_type: &'static str,
@@ -118,6 +121,7 @@ pub(crate) async fn redirect_to_provider(
             response_type: r.response_type.to_string(),
             endpoint: r.endpoint.to_string(),
             issuer: r.issuer.map(str::to_string),
+            iss_required: r.iss_required,
             next: r.next.to_string(),
             created_at: at,
             expires_at: at + STATE_LIFETIME,

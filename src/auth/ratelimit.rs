@@ -1,10 +1,9 @@
 //! Sign-in attempts per client address: a fixed window per address, in memory.
 //!
-//! The address is the TCP peer. When the peer is loopback — a reverse proxy on the same
-//! machine, the documented deployment — the last `X-Forwarded-For` entry (the address the
-//! proxy itself saw) is used instead; a client cannot forge that entry through a proxy
-//! that appends to the header, as nginx's `$proxy_add_x_forwarded_for` does. Without a
-//! peer address at all (an in-process test harness) every request shares one bucket.
+//! The address is the TCP peer. Forwarding headers are believed only when the peer is
+//! one of `TRUSTED_PROXIES` (see `config::TrustedProxies`): then the right-most address
+//! that is not itself a trusted proxy is the client. Without a peer address at all (an
+//! in-process test harness) every request shares one bucket.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -15,6 +14,9 @@ use std::time::{Duration, Instant};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+
+use crate::app::AppState;
+use crate::config::TrustedProxies;
 
 /// Sign-in attempts allowed per address and window.
 pub const MAX_ATTEMPTS: u32 = 10;
@@ -63,43 +65,39 @@ impl RateLimiter {
     }
 }
 
-/// The client's address as far as rate limiting is concerned (see the module docs).
+/// The client's address as far as rate limiting and logs are concerned (see the module
+/// docs). Extracting it records it as `client` on the request span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientAddr(pub String);
 
 impl ClientAddr {
-    /// Works out the address from the peer and the request headers.
-    pub fn from_peer(peer: Option<IpAddr>, headers: &HeaderMap) -> Self {
+    /// Works out the address from the peer, the request headers and the proxies trusted.
+    pub fn from_peer(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &TrustedProxies) -> Self {
         let Some(peer) = peer else {
             return ClientAddr("unknown".into());
         };
-        if peer.is_loopback()
-            && let Some(fwd) = last_forwarded_for(headers)
-        {
-            return ClientAddr(fwd.to_string());
-        }
-        ClientAddr(peer.to_string())
+        let values = |name| {
+            headers
+                .get_all(name)
+                .into_iter()
+                .filter_map(|v| v.to_str().ok())
+        };
+        let ip = trusted.client(peer, values("x-forwarded-for"), values("forwarded"));
+        ClientAddr(ip.to_string())
     }
 }
 
-fn last_forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
-    let last = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .next_back()?;
-    last.rsplit(',').next()?.trim().parse().ok()
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
-        Ok(ClientAddr::from_peer(peer, &parts.headers))
+        let addr = ClientAddr::from_peer(peer, &parts.headers, &s.config.trusted_proxies);
+        tracing::Span::current().record("client", addr.0.as_str());
+        Ok(addr)
     }
 }
 
@@ -122,7 +120,7 @@ mod tests {
     }
 
     #[test]
-    fn forwarded_for_is_trusted_only_from_loopback() {
+    fn forwarded_for_is_trusted_only_from_trusted_proxies() {
         let mut h = HeaderMap::new();
         h.insert(
             "x-forwarded-for",
@@ -130,9 +128,13 @@ mod tests {
         );
         let lo = Some("127.0.0.1".parse().unwrap());
         let public = Some("198.51.100.7".parse().unwrap());
-        assert_eq!(ClientAddr::from_peer(lo, &h).0, "203.0.113.9");
-        assert_eq!(ClientAddr::from_peer(public, &h).0, "198.51.100.7");
-        assert_eq!(ClientAddr::from_peer(None, &h).0, "unknown");
-        assert_eq!(ClientAddr::from_peer(lo, &HeaderMap::new()).0, "127.0.0.1");
+        let none = TrustedProxies::default();
+        let local = TrustedProxies::parse("127.0.0.1").unwrap();
+        assert_eq!(ClientAddr::from_peer(lo, &h, &none).0, "127.0.0.1");
+        assert_eq!(ClientAddr::from_peer(lo, &h, &local).0, "203.0.113.9");
+        assert_eq!(ClientAddr::from_peer(public, &h, &local).0, "198.51.100.7");
+        assert_eq!(ClientAddr::from_peer(None, &h, &local).0, "unknown");
+        let empty = HeaderMap::new();
+        assert_eq!(ClientAddr::from_peer(lo, &empty, &local).0, "127.0.0.1");
     }
 }

@@ -45,7 +45,7 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// The endpoint policy of DESIGN.md: https, except loopback hosts and `DEV_MODE`
+/// The endpoint policy (docs/URLS.md, "Sign-in"): https, except loopback hosts and `DEV_MODE`
 /// (which also allows plain http). Anything but http(s) is always refused.
 pub fn endpoint_allowed(url: &Url, dev_mode: bool) -> bool {
     match url.scheme() {
@@ -60,13 +60,25 @@ pub const DEFAULT_NEXT: &str = "/admin/";
 
 /// Accepts `next` only as a same-site absolute path (`/admin/edit/3?x=1`), so a link
 /// to the sign-in page can never send the owner to another site afterwards.
+///
+/// The check is made on the normal form a browser would reach: dot segments (also
+/// percent-encoded ones, `%2e%2e`) are resolved first, then the result must be a path
+/// whose first segment is not empty, so `/..//evil.example` (which resolves to
+/// `//evil.example`, another site) is refused rather than passed on. Backslashes
+/// (raw or `%5C`), control characters (tabs, which browsers drop) and anything with a
+/// scheme or authority are refused outright. What is returned is the normal form.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
-    let next = next?.trim();
+    let next = next?;
     if next.is_empty() || next.len() > 1000 || !next.starts_with('/') {
         return None;
     }
-    // `//host` and `/\host` are read by browsers as another site.
-    if next.starts_with("//") || next.contains('\\') || next.chars().any(char::is_control) {
+    // `//host` and `/\host` are read by browsers as another site; browsers drop tabs
+    // and newlines anywhere in a URL, so `/\t/host` is `//host` too.
+    if next.starts_with("//")
+        || next.contains('\\')
+        || next.to_ascii_lowercase().contains("%5c")
+        || next.chars().any(char::is_control)
+    {
         return None;
     }
     let base = Url::parse("http://starpunk.invalid/").ok()?;
@@ -74,7 +86,11 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
     if joined.origin() != base.origin() {
         return None;
     }
-    let mut out = joined.path().to_string();
+    let path = joined.path();
+    if !path.starts_with('/') || path.starts_with("//") || path.starts_with("/\\") {
+        return None;
+    }
+    let mut out = path.to_string();
     if let Some(q) = joined.query() {
         out.push('?');
         out.push_str(q);
@@ -180,5 +196,45 @@ mod tests {
         assert_eq!(safe_next(Some("")), None);
         assert_eq!(safe_next(None), None);
         assert_eq!(safe_next(Some("/../../etc")).as_deref(), Some("/etc"));
+        assert_eq!(safe_next(Some("/a/./b/../c")).as_deref(), Some("/a/c"));
+        assert_eq!(
+            safe_next(Some("/%2e%2e/admin/")).as_deref(),
+            Some("/admin/")
+        );
+    }
+
+    #[test]
+    fn next_is_checked_after_dot_segments_are_resolved() {
+        for bad in [
+            "/..//evil.example",
+            "/.//evil.example",
+            "/x/..//evil.example",
+            "/a/../..//evil.example",
+            "/%2e%2e//evil.example",
+            "/%2E%2E//evil.example",
+            "/.%2e//evil.example",
+            "/%2e//evil.example",
+            "/..%2f/evil.example",
+            "/%5Cevil.example",
+            "/%5cevil.example",
+            "/..\\evil.example",
+            "/\t/evil.example",
+            "/\t\\evil.example",
+            " //evil.example",
+            "///evil",
+            "http://evil.example/",
+            "https:evil.example",
+            "https:/evil.example",
+        ] {
+            let got = safe_next(Some(bad));
+            assert!(
+                got.as_deref().is_none_or(|p| p.starts_with('/')
+                    && !p.starts_with("//")
+                    && !p.starts_with("/\\")),
+                "{bad:?} gave {got:?}"
+            );
+        }
+        assert_eq!(safe_next(Some("/..//evil.example")), None);
+        assert_eq!(safe_next(Some("/%2e%2e//evil.example")), None);
     }
 }

@@ -18,6 +18,8 @@ pub struct AuthRequest {
     pub response_type: String,
     pub endpoint: String,
     pub issuer: Option<String>,
+    /// The callback must carry `iss` (RFC 9207).
+    pub iss_required: bool,
     pub next: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -28,8 +30,8 @@ pub struct AuthRequest {
 pub async fn insert_request(db: &Db, r: &AuthRequest) -> sqlx::Result<()> {
     db.count(1);
     sqlx::query(
-        "INSERT INTO auth_requests (state_hash, browser_hash, verifier, response_type, endpoint, issuer, next, \
-         created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO auth_requests (state_hash, browser_hash, verifier, response_type, endpoint, issuer, iss_required, \
+         next, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&r.state_hash)
     .bind(&r.browser_hash)
@@ -37,6 +39,7 @@ pub async fn insert_request(db: &Db, r: &AuthRequest) -> sqlx::Result<()> {
     .bind(&r.response_type)
     .bind(&r.endpoint)
     .bind(&r.issuer)
+    .bind(r.iss_required)
     .bind(&r.next)
     .bind(to_db(r.created_at))
     .bind(to_db(r.expires_at))
@@ -50,8 +53,8 @@ pub async fn insert_request(db: &Db, r: &AuthRequest) -> sqlx::Result<()> {
 pub async fn find_request(db: &Db, state_hash: &str) -> sqlx::Result<Option<AuthRequest>> {
     db.count(1);
     sqlx::query_as(
-        "SELECT state_hash, browser_hash, verifier, response_type, endpoint, issuer, next, created_at, expires_at, \
-         used_at FROM auth_requests WHERE state_hash = ?",
+        "SELECT state_hash, browser_hash, verifier, response_type, endpoint, issuer, iss_required, next, created_at, \
+         expires_at, used_at FROM auth_requests WHERE state_hash = ?",
     )
     .bind(state_hash)
     .fetch_optional(db.pool())

@@ -8,6 +8,7 @@ use std::path::Path;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
+use super::budget::{self, DECODE_BUDGET};
 use super::detect::{Kind, scan_jpeg};
 use super::error::MediaError;
 use super::gif::{self, CleanGif};
@@ -16,8 +17,6 @@ use super::gif::{self, CleanGif};
 pub const MAX_SIDE: u32 = 12_000;
 /// Most pixels accepted (a 48 MP phone photo fits; about 150 MB as RGB).
 pub const MAX_PIXELS: u64 = 50_000_000;
-/// Ceiling on what a decoder may allocate besides the output image.
-const MAX_ALLOC: u64 = 256 * 1024 * 1024;
 
 /// A decoded upload, not yet oriented.
 pub struct Decoded {
@@ -34,7 +33,9 @@ pub struct Decoded {
 }
 
 /// Decodes the upload at `path`, which [`super::detect::sniff`] found to be `kind`.
+/// What the decode will cost is checked from the header first (see [`budget`]).
 pub fn decode(path: &Path, kind: Kind) -> Result<Decoded, MediaError> {
+    let len = std::fs::metadata(path)?.len();
     match kind {
         Kind::Jpeg | Kind::Mpo => {
             // The scan needs the bytes; they are dropped before the decoder reads the file
@@ -46,24 +47,36 @@ pub fn decode(path: &Path, kind: Kind) -> Result<Decoded, MediaError> {
             let kind = if scan.mpo { Kind::Mpo } else { Kind::Jpeg };
             let reader =
                 ImageReader::with_format(BufReader::new(File::open(path)?), ImageFormat::Jpeg);
-            with_image_crate(reader, kind)
+            with_image_crate(reader, kind, len)
         }
         Kind::Png => {
             let reader =
                 ImageReader::with_format(BufReader::new(File::open(path)?), ImageFormat::Png);
-            with_image_crate(reader, kind)
+            with_image_crate(reader, kind, len)
         }
         Kind::Webp => {
             let reader =
                 ImageReader::with_format(BufReader::new(File::open(path)?), ImageFormat::WebP);
-            with_image_crate(reader, kind)
+            with_image_crate(reader, kind, len)
         }
         Kind::Gif => {
             let clean = gif::clean(&std::fs::read(path)?)?;
             check_size(clean.width, clean.height)?;
+            budget::check_plausible(kind, clean.width, clean.height, len)?;
+            // Only the first frame is decoded (the file is stored as it came, so the
+            // animation is never decoded here): the screen-sized canvas plus the
+            // largest frame's buffer is the cost, whatever the number of frames.
+            let (fw, fh) = clean.largest_frame;
+            check_size(fw.max(1), fh.max(1))?;
+            budget::check_plausible(kind, fw, fh, len)?;
+            let frame_px = u64::from(fw) * u64::from(fh);
+            let screen_px = (u64::from(clean.width) * u64::from(clean.height)).max(1);
+            let per_px = budget::image_crate_bytes_per_pixel(image::ColorType::Rgba8)
+                + (frame_px * 4).div_ceil(screen_px);
+            budget::check_cost(clean.width, clean.height, per_px)?;
             let reader =
                 ImageReader::with_format(Cursor::new(clean.data.as_slice()), ImageFormat::Gif);
-            let mut decoded = with_image_crate(reader, kind)?;
+            let mut decoded = with_image_crate(reader, kind, len)?;
             decoded.gif = Some(clean);
             Ok(decoded)
         }
@@ -90,16 +103,26 @@ pub fn check_size(width: u32, height: u32) -> Result<(), MediaError> {
     Ok(())
 }
 
+/// Decodes with the image crate: the header is read, then the size, plausibility and
+/// memory cost are checked, and only then are pixels decoded, with `image::Limits`
+/// (`max_alloc` = the budget) as a second guard inside the decoder.
 fn with_image_crate<R: std::io::BufRead + std::io::Seek>(
     mut reader: ImageReader<R>,
     kind: Kind,
+    len: u64,
 ) -> Result<Decoded, MediaError> {
     let mut limits = Limits::default();
-    limits.max_alloc = Some(MAX_ALLOC);
+    limits.max_alloc = Some(DECODE_BUDGET);
     reader.limits(limits.clone());
     let mut decoder = reader.into_decoder()?;
     let (width, height) = decoder.dimensions();
     check_size(width, height)?;
+    budget::check_plausible(kind, width, height, len)?;
+    budget::check_cost(
+        width,
+        height,
+        budget::image_crate_bytes_per_pixel(decoder.color_type()),
+    )?;
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     decoder.set_limits(limits)?;

@@ -11,6 +11,8 @@ pub struct CleanGif {
     pub width: u32,
     pub height: u32,
     pub frames: u32,
+    /// The largest frame's pixels (a frame may claim more than the screen).
+    pub largest_frame: (u32, u32),
 }
 
 /// Application extensions that only carry the loop count, which animation needs.
@@ -29,6 +31,7 @@ pub fn clean(src: &[u8]) -> Result<CleanGif, MediaError> {
     out.extend_from_slice(header);
     out.extend_from_slice(r.take(colour_table_len(header[10]))?);
     let mut frames = 0;
+    let mut largest_frame = (0, 0);
     loop {
         match r.byte()? {
             0x3B => {
@@ -37,6 +40,13 @@ pub fn clean(src: &[u8]) -> Result<CleanGif, MediaError> {
             }
             0x2C => {
                 let desc = r.take(9)?;
+                let fw = u32::from(u16::from_le_bytes([desc[4], desc[5]]));
+                let fh = u32::from(u16::from_le_bytes([desc[6], desc[7]]));
+                if u64::from(fw) * u64::from(fh)
+                    > u64::from(largest_frame.0) * u64::from(largest_frame.1)
+                {
+                    largest_frame = (fw, fh);
+                }
                 out.push(0x2C);
                 out.extend_from_slice(desc);
                 out.extend_from_slice(r.take(colour_table_len(desc[8]))?);
@@ -76,6 +86,7 @@ pub fn clean(src: &[u8]) -> Result<CleanGif, MediaError> {
         width,
         height,
         frames,
+        largest_frame,
     })
 }
 

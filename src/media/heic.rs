@@ -31,7 +31,11 @@ pub fn decode(path: &Path, kind: Kind) -> Result<Decoded, MediaError> {
     };
     let ctx = HeifContext::read_from_bytes(&data).map_err(refused)?;
     let handle = ctx.primary_image_handle().map_err(refused)?;
-    super::decode::check_size(handle.width(), handle.height())?;
+    let (width, height) = (handle.width(), handle.height());
+    super::decode::check_size(width, height)?;
+    let budget = super::budget::heif_bytes_per_pixel(handle.luma_bits_per_pixel());
+    super::budget::check_plausible(kind, width, height, data.len() as u64)?;
+    super::budget::check_cost(width, height, budget)?;
     let icc = handle.color_profile_raw().map(|p| p.data);
     let lib = LibHeif::new();
     // 10-bit photos (HDR captures) come out as 8-bit RGB like every other input.
@@ -52,7 +56,13 @@ pub fn decode(path: &Path, kind: Kind) -> Result<Decoded, MediaError> {
             plane.storage_bits_per_pixel
         )));
     }
-    let (width, height) = (plane.width, plane.height);
+    // The size checked above must be the size decoded, or the checks checked nothing.
+    if (plane.width, plane.height) != (width, height) {
+        return Err(MediaError::Corrupt(format!(
+            "the file says the image is {width} × {height} pixels but holds {} × {}",
+            plane.width, plane.height
+        )));
+    }
     let row = width as usize * 3;
     let mut pixels = Vec::with_capacity(row * height as usize);
     for y in 0..height as usize {

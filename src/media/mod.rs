@@ -21,6 +21,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::db::media as q;
 
+mod budget;
 mod debug_files;
 mod decode;
 mod delete;

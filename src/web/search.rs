@@ -35,6 +35,11 @@ fn read_query(q: Option<&str>) -> std::result::Result<Raw, String> {
 /// Checks the words to find; the message says what is wrong.
 fn check_terms(q: &str) -> std::result::Result<String, String> {
     let q = q.trim();
+    // A NUL (or any control character) is not something a person types, and SQLite's
+    // FTS5 refuses a query string that holds one.
+    if q.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        return Err("A search cannot contain control characters.".to_string());
+    }
     let n = q.chars().count();
     if !(MIN_QUERY..=MAX_QUERY).contains(&n) {
         return Err(format!(
@@ -90,7 +95,11 @@ pub async fn page(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
         tpl.l = l;
         return Ok(Html(tpl.render()?).into_response());
     };
-    l.query = text.chars().take(MAX_QUERY * 2).collect();
+    l.query = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == ' ')
+        .take(MAX_QUERY * 2)
+        .collect();
     tpl.l = l;
     let fts = match check_terms(&text) {
         Ok(f) => f,
@@ -147,15 +156,52 @@ struct ApiAnswer {
 }
 
 fn api_error(msg: String) -> Response {
+    json_error(StatusCode::BAD_REQUEST, "invalid_request", msg)
+}
+
+fn json_error(status: StatusCode, error: &str, description: String) -> Response {
     (
-        StatusCode::BAD_REQUEST,
-        Json(serde_json::json!({"error": "invalid_request", "error_description": msg})),
+        status,
+        Json(serde_json::json!({"error": error, "error_description": description})),
     )
         .into_response()
 }
 
-/// `GET /api/search?q=&limit=&offset=`.
-pub async fn api(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
+/// `GET /api/search?q=&limit=&offset=`: JSON on success and on every error, never the
+/// HTML error page (an `AppError` would carry the page marker, so none escapes here).
+pub async fn api(state: State<AppState>, raw: RawQuery) -> Response {
+    match api_answer(state, raw).await {
+        Ok(res) => res,
+        Err(e) => {
+            let status = e.status();
+            if let AppError::Internal(inner) = &e {
+                tracing::error!(error = %inner, "search failed");
+            }
+            let code = if status.is_server_error() {
+                "server_error"
+            } else {
+                "invalid_request"
+            };
+            json_error(status, code, e.to_string())
+        }
+    }
+}
+
+/// Any method but GET/HEAD on `/api/search`: a 405 in JSON, like its other errors.
+pub async fn api_wrong_method() -> Response {
+    let mut res = json_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "invalid_request",
+        "Search with GET.".to_string(),
+    );
+    res.headers_mut().insert(
+        axum::http::header::ALLOW,
+        axum::http::HeaderValue::from_static("GET,HEAD"),
+    );
+    res
+}
+
+async fn api_answer(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
     let raw = match read_query(q.as_deref()) {
         Ok(r) => r,
         Err(m) => return Ok(api_error(m)),
@@ -221,5 +267,7 @@ mod tests {
         assert!(check_terms(&"a".repeat(101)).is_err());
         assert!(check_terms("\"\"").is_err());
         assert!(check_terms("rust").is_ok());
+        assert!(check_terms("ab\0cd").is_err());
+        assert!(check_terms("ab\tcd").is_ok(), "a tab separates words");
     }
 }

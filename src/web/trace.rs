@@ -13,5 +13,7 @@ pub fn make_span<B>(req: &Request<B>) -> Span {
         method = %req.method(),
         route = req.extensions().get::<MatchedPath>().map_or("", MatchedPath::as_str),
         path = %req.uri().path(),
+        // filled in by `auth::ratelimit::ClientAddr` on the routes that work it out
+        client = tracing::field::Empty,
     )
 }

@@ -2,5 +2,7 @@
 
 mod browser;
 mod provider;
+mod proxies;
+mod redirects;
 mod sessions;
 mod signin;

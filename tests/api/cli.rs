@@ -60,6 +60,37 @@ fn check_config_reports_one_clear_line() {
     assert!(env_wins.status.success());
 }
 
+/// A password in `ADMIN_ME` would be published on every page (issue 8.5): both
+/// `check-config` and start-up refuse it in one line that names the variable and does
+/// not repeat the secret.
+#[test]
+fn admin_me_with_a_password_is_refused_without_echoing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for value in [
+        "https://ada:s3cr3t-pw@me.example.org/",
+        "https://me.example.org/#s3cr3t-pw",
+        "ftp://ada:s3cr3t-pw@me.example.org/",
+    ] {
+        for args in [&["check-config"][..], &["serve"][..]] {
+            let out = bin()
+                .current_dir(dir.path())
+                .env("DATA_PATH", dir.path())
+                .env("PORT", "1")
+                .env("ADMIN_ME", value)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(!out.status.success(), "{args:?} {value}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(err.contains("ADMIN_ME"), "{args:?} {value}: {err}");
+            assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+            assert!(!err.contains("s3cr3t-pw"), "{args:?} echoes: {err}");
+            assert!(!stdout.contains("s3cr3t-pw"), "{args:?} echoes: {stdout}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn import_reports_bad_files_and_imports_the_rest() {
     let app = TestApp::new().await;

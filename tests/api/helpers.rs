@@ -232,3 +232,67 @@ impl TestApp {
         }
     }
 }
+
+/// The app served over real TCP on `127.0.0.1:0` by `app::serve`, as in production
+/// (peer addresses, connection handling); stopped gracefully when dropped.
+pub struct TestServer {
+    pub addr: std::net::SocketAddr,
+    /// Kept so the data folder lives as long as the server.
+    _dir: TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    /// Serves an app with extra configuration variables.
+    pub async fn start(extra: &[(&str, &str)]) -> Self {
+        Self::start_with(extra, starpunk::server::Limits::default()).await
+    }
+
+    /// Serves an app with chosen connection limits.
+    pub async fn start_with(extra: &[(&str, &str)], limits: starpunk::server::Limits) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut vars = base_vars(&dir);
+        for (k, v) in extra {
+            vars.insert(k.to_string(), v.to_string());
+        }
+        let config = Config::from_vars(&vars).unwrap();
+        let state = AppState::new(config).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(starpunk::app::serve_with(
+            listener,
+            state,
+            limits,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        TestServer {
+            addr,
+            _dir: dir,
+            stop: Some(stop),
+        }
+    }
+
+    /// `http://127.0.0.1:port` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// An HTTP client that does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

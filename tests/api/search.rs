@@ -114,3 +114,56 @@ async fn api_search_json() {
         assert!(!v["error_description"].as_str().unwrap().is_empty());
     }
 }
+
+/// A NUL byte used to reach FTS5 and come back as a 500 with pages of log (issue 8.2).
+#[tokio::test]
+async fn nul_and_control_bytes_are_a_bad_request_not_a_server_error() {
+    let app = TestApp::new().await;
+    app.note("ab cd and more", &[]).await;
+    for q in ["ab%00cd", "%00%00", "ab%01", "ab%7F"] {
+        let res = app.get(&format!("/search?q={q}")).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{q}: {}", res.body);
+        assert!(res.body.contains("<html"), "{q}: the site's page");
+        assert!(!res.body.contains('\0'), "{q}: no NUL echoed");
+    }
+    let res = app.get("/search?q=ab%09cd").await;
+    assert_eq!(res.status, StatusCode::OK, "a tab is a space between words");
+}
+
+/// `/api/search` answers JSON, with a JSON content type, on every error (issue 8.2).
+#[tokio::test]
+async fn api_search_errors_are_always_json() {
+    let app = TestApp::new().await;
+    app.note("ab cd and more", &[]).await;
+    let long = "x".repeat(101);
+    for bad in [
+        "/api/search?q=ab%00cd".to_string(),
+        "/api/search?q=%00".to_string(),
+        format!("/api/search?q={long}"),
+        "/api/search?q=ab&limit=abc".to_string(),
+        "/api/search?q=ab&limit=99999999999999999999".to_string(),
+        "/api/search?q=ab&offset=1e3".to_string(),
+        "/api/search?q=ab&offset=100001".to_string(),
+        "/api/search?q=ab&q=cd".to_string(),
+        "/api/search?q".to_string(),
+        "/api/search?q=".to_string(),
+    ] {
+        let res = app.get(&bad).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{bad}: {}", res.body);
+        assert!(
+            res.header("content-type").starts_with("application/json"),
+            "{bad}: {}",
+            res.header("content-type")
+        );
+        assert!(!res.body.contains("<html"), "{bad}");
+        let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+        assert_eq!(v["error"], "invalid_request", "{bad}");
+        assert!(!v["error_description"].as_str().unwrap().is_empty());
+    }
+    let res = app
+        .request(axum::http::Method::POST, "/api/search?q=ab", &[])
+        .await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(res.header("content-type").starts_with("application/json"));
+    assert!(res.header("allow").contains("GET"));
+}

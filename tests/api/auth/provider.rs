@@ -43,6 +43,8 @@ pub struct Behaviour {
     pub error_for: Option<(&'static str, &'static str)>,
     /// Answer redemption form-encoded, like older providers.
     pub form_answer: bool,
+    /// Metadata says `authorization_response_iss_parameter_supported: true` (RFC 9207).
+    pub iss_promised: bool,
 }
 
 /// What the provider saw.
@@ -82,6 +84,7 @@ impl Provider {
                 iss: None,
                 error_for: None,
                 form_answer: false,
+                iss_promised: false,
             }),
             seen: Mutex::new(Seen::default()),
         });
@@ -182,13 +185,16 @@ async fn slow() -> &'static str {
 
 async fn metadata(State(p): State<Arc<Inner>>) -> Response {
     let b = &p.base;
-    axum::Json(serde_json::json!({
+    let mut meta = serde_json::json!({
         "issuer": format!("{b}/"),
         "authorization_endpoint": format!("{b}/auth"),
         "token_endpoint": format!("{b}/token"),
         "code_challenge_methods_supported": ["S256"],
-    }))
-    .into_response()
+    });
+    if p.behaviour.lock().unwrap().iss_promised {
+        meta["authorization_response_iss_parameter_supported"] = true.into();
+    }
+    axum::Json(meta).into_response()
 }
 
 /// Approves at once: back to `redirect_uri` with a code, or with the configured error.

@@ -194,6 +194,45 @@ async fn iss_mismatch_is_refused() {
     assert!(p.seen().redeem.is_empty());
 }
 
+/// RFC 9207 (issue 8.4): a provider whose metadata promises `iss` must send it; an
+/// answer without it may come from a mix-up attacker and is refused before redemption.
+#[tokio::test]
+async fn missing_iss_is_refused_when_the_metadata_promises_it() {
+    let p = Provider::start(Advert::Metadata).await;
+    p.set(|b| {
+        b.iss_promised = true;
+        b.iss = None;
+    });
+    let app = app_for(&p).await;
+    let res = Browser::new(&app).sign_in().await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    assert!(
+        res.body.contains("did not say where it came from"),
+        "{}",
+        res.body
+    );
+    assert!(
+        !res.headers
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("starpunk_session=")),
+        "nobody is signed in"
+    );
+    assert!(p.seen().redeem.is_empty(), "the code is never redeemed");
+
+    // With the promised iss the same provider signs in.
+    p.set(|b| b.iss = Some(format!("{}/", p.base)));
+    assert_signed_in(&Browser::new(&app).sign_in().await);
+}
+
+/// Without the promise, `iss` stays optional (older IndieAuth providers send none).
+#[tokio::test]
+async fn missing_iss_is_accepted_when_not_promised() {
+    let p = Provider::start(Advert::Metadata).await;
+    let app = app_for(&p).await;
+    assert_signed_in(&Browser::new(&app).sign_in().await);
+}
+
 #[tokio::test]
 async fn someone_else_is_not_signed_in() {
     let p = Provider::start(Advert::LinkHeader).await;
