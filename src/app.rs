@@ -76,7 +76,7 @@ impl AppState {
         ));
         let http = crate::auth::fetch::client(&config.site_url, config.dev_mode)
             .expect("the outbound HTTP client can be built");
-        let auth = crate::auth::shared(&config);
+        let auth = crate::auth::shared(&config, db.clone());
         let media = crate::media::MediaStore::new(db.clone(), &config);
         AppState(Arc::new(Shared {
             media,

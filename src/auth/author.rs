@@ -12,7 +12,6 @@ use crate::app::AppState;
 use crate::auth::fetch::{FetchError, redact, send_capped};
 use crate::auth::hcard::{self, Card};
 use crate::auth::urls::endpoint_allowed;
-use crate::db::auth as q;
 use crate::domain::time::now;
 use crate::site::Author;
 
@@ -31,7 +30,7 @@ pub async fn refresh(state: &AppState, force: bool) {
     let Some(me) = state.config.admin_me.clone() else {
         return;
     };
-    let cached = match q::load_card(&state.db, me.as_str()).await {
+    let cached = match state.auth.store.card(me.as_str()).await {
         Ok(row) => row.and_then(|(json, at)| Some((serde_json::from_str::<Card>(&json).ok()?, at))),
         Err(e) => {
             tracing::warn!(error = %e, "could not read the cached h-card");
@@ -47,7 +46,7 @@ pub async fn refresh(state: &AppState, force: bool) {
     match fetch(state, &me).await {
         Ok(Some(card)) => {
             if let Ok(json) = serde_json::to_string(&card)
-                && let Err(e) = q::store_card(&state.db, me.as_str(), &json, now()).await
+                && let Err(e) = state.auth.store.store_card(me.as_str(), &json, now()).await
             {
                 tracing::warn!(error = %e, "could not cache the h-card");
             }

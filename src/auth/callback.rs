@@ -16,7 +16,6 @@ use crate::auth::ratelimit::ClientAddr;
 use crate::auth::redeem::{Redemption, redeem};
 use crate::auth::urls::same_profile;
 use crate::auth::{author, cookie, purge_expired, session};
-use crate::db::auth as q;
 use crate::domain::time::now;
 
 /// `GET /auth/callback?code=…&state=…[&iss=…]` or `?error=…&state=…`.
@@ -49,7 +48,10 @@ async fn check(
         .filter(|v| !v.is_empty())
         .ok_or(AuthFailure::StateMissing)?;
     let state_hash = sha256_hex(&state);
-    let row = q::find_request(&s.db, &state_hash)
+    let row = s
+        .auth
+        .store
+        .request(&state_hash)
         .await?
         .ok_or(AuthFailure::StateUnknown)?;
     if row.used_at.is_some() {
@@ -62,7 +64,7 @@ async fn check(
     if browser.as_deref() != Some(row.browser_hash.as_str()) {
         return Err(AuthFailure::ForeignBrowser);
     }
-    if !q::use_request(&s.db, &state_hash, now()).await? {
+    if !s.auth.store.use_request(&state_hash, now()).await? {
         return Err(AuthFailure::StateReused);
     }
     let iss = param(raw, "iss");

@@ -16,7 +16,7 @@ use crate::auth::session::{self, AdminSession};
 use crate::auth::urls::{DEFAULT_NEXT, safe_next};
 use crate::auth::views::LoginPage;
 use crate::auth::{STATE_LIFETIME, cookie, purge_expired};
-use crate::db::auth::{self as q, AuthRequest};
+use crate::db::auth::AuthRequest;
 use crate::domain::time::now;
 use crate::error::{AppError, Result};
 use crate::site::layout::Layout;
@@ -112,9 +112,9 @@ pub(crate) async fn redirect_to_provider(
     let state = random_token();
     let verifier = random_token();
     let at = now();
-    q::insert_request(
-        &s.db,
-        &AuthRequest {
+    s.auth
+        .store
+        .start_request(&AuthRequest {
             state_hash: sha256_hex(&state),
             browser_hash: sha256_hex(&browser),
             verifier: verifier.clone(),
@@ -126,9 +126,8 @@ pub(crate) async fn redirect_to_provider(
             created_at: at,
             expires_at: at + STATE_LIFETIME,
             used_at: None,
-        },
-    )
-    .await?;
+        })
+        .await?;
     let mut target = r.endpoint.clone();
     target
         .query_pairs_mut()

@@ -18,6 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::app::AppState;
 use crate::config::Config;
+use crate::db::Db;
 use crate::domain::time::now;
 
 pub mod author;
@@ -34,6 +35,7 @@ pub mod ratelimit;
 pub mod redeem;
 pub mod secret;
 pub mod session;
+pub mod store;
 pub mod urls;
 pub mod views;
 
@@ -51,6 +53,8 @@ pub struct AuthState {
     key: Vec<u8>,
     /// The owner's discovered endpoints (an hour).
     pub endpoints: endpoints::EndpointCache,
+    /// Sign-in rows (requests, sessions, author card): the only way handlers reach them.
+    pub store: store::AuthStore,
     /// Sign-in attempts per client address.
     pub limiter: ratelimit::RateLimiter,
     fetch_timeout_ms: AtomicU64,
@@ -61,18 +65,19 @@ pub struct AuthState {
 impl AuthState {
     /// Loads (or generates) the session secret. Should that fail, a random key is used
     /// for this run: CSRF tokens then do not survive a restart, which is logged.
-    pub fn new(config: &Config) -> Self {
+    pub fn new(config: &Config, db: Db) -> Self {
         let key = secret::load_or_create(config).unwrap_or_else(|e| {
             tracing::error!(error = %e, "could not read or write the session secret; using a key for this run only");
             crypto::random_token().into_bytes()
         });
-        Self::with_key(key)
+        Self::with_key(key, db)
     }
 
     /// A state around a given key.
-    pub fn with_key(key: Vec<u8>) -> Self {
+    pub fn with_key(key: Vec<u8>, db: Db) -> Self {
         AuthState {
             key,
+            store: store::AuthStore::new(db),
             endpoints: endpoints::EndpointCache::default(),
             limiter: ratelimit::RateLimiter::new(ratelimit::MAX_ATTEMPTS, ratelimit::WINDOW),
             last_purge: AtomicU64::new(0),
@@ -126,7 +131,7 @@ pub async fn purge_expired(state: &AppState) {
     {
         return;
     }
-    if let Err(e) = crate::db::auth::purge(&state.db, at, at - STATE_KEPT).await {
+    if let Err(e) = state.auth.store.purge(at, at - STATE_KEPT).await {
         tracing::warn!(error = %e, "could not purge expired sessions");
     }
 }
@@ -150,6 +155,6 @@ pub fn spawn_startup(state: &AppState) -> tokio::task::JoinHandle<()> {
 }
 
 /// Keeps `Arc<AuthState>` construction in one place for `AppState`.
-pub fn shared(config: &Config) -> Arc<AuthState> {
-    Arc::new(AuthState::new(config))
+pub fn shared(config: &Config, db: Db) -> Arc<AuthState> {
+    Arc::new(AuthState::new(config, db))
 }

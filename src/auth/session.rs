@@ -17,7 +17,7 @@ use crate::app::AppState;
 use crate::auth::cookie;
 use crate::auth::crypto::{ct_eq, hmac_b64, is_token_shaped, random_token, sha256_hex};
 use crate::auth::urls::{DEFAULT_NEXT, same_profile};
-use crate::db::auth::{self as q, SessionRow};
+use crate::db::auth::SessionRow;
 use crate::domain::time::now;
 use crate::error::AppError;
 
@@ -127,17 +127,17 @@ impl Slot {
 pub async fn create(state: &AppState, me: &str) -> sqlx::Result<HeaderValue> {
     let token = random_token();
     let at = now();
-    q::insert_session(
-        &state.db,
-        &SessionRow {
+    state
+        .auth
+        .store
+        .start_session(&SessionRow {
             token_hash: sha256_hex(&token),
             me: me.to_string(),
             created_at: at,
             refreshed_at: at,
             expires_at: at + LIFETIME,
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(cookie::set(
         cookie::SESSION,
         &token,
@@ -149,7 +149,7 @@ pub async fn create(state: &AppState, me: &str) -> sqlx::Result<HeaderValue> {
 
 /// Ends a session; returns the `Set-Cookie` value that removes it.
 pub async fn end(state: &AppState, session: &AdminSession) -> sqlx::Result<HeaderValue> {
-    q::delete_session(&state.db, session.token_hash()).await?;
+    state.auth.store.end_session(session.token_hash()).await?;
     Ok(cookie::clear(cookie::SESSION, "/", state.config.is_https()))
 }
 
@@ -171,7 +171,7 @@ async fn lookup(parts: &mut Parts, state: &AppState) -> Result<Option<AdminSessi
     let token = token.to_string();
     let token_hash = sha256_hex(&token);
     let at = now();
-    let Some(row) = q::find_session(&state.db, &token_hash, at).await? else {
+    let Some(row) = state.auth.store.session(&token_hash, at).await? else {
         return Ok(None);
     };
     let owner_ok = match &state.config.admin_me {
@@ -182,7 +182,11 @@ async fn lookup(parts: &mut Parts, state: &AppState) -> Result<Option<AdminSessi
         return Ok(None);
     }
     if due_for_refresh(row.refreshed_at, at) {
-        q::slide_session(&state.db, &token_hash, at, at + LIFETIME).await?;
+        state
+            .auth
+            .store
+            .slide_session(&token_hash, at, at + LIFETIME)
+            .await?;
         if let Some(slot) = &slot
             && let Ok(mut s) = slot.0.lock()
         {
