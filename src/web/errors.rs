@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::error::{AppError, ErrorPage};
-use crate::web::view::{ErrorTemplate, Layout};
+use crate::site::layout::Layout;
+use crate::web::view::ErrorTemplate;
 
 /// Fallback for unknown paths.
 pub async fn not_found() -> AppError {

@@ -34,8 +34,3 @@ pub fn router() -> Router<AppState> {
         .route("/static/{name}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
 }
-
-/// `Site` moved to [`crate::site`] (feeds and auth use it too); this path still names it.
-pub use crate::site;
-/// Link previews moved to [`crate::site::preview`] with the layout that carries them.
-pub use crate::site::preview;

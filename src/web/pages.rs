@@ -9,10 +9,11 @@ use crate::domain::tag::tag_path;
 use crate::domain::{Slug, Tag};
 use crate::error::{AppError, Result};
 use crate::notes::Page;
+use crate::site::layout::Layout;
 use crate::site::preview::{self, Preview};
 use crate::web::cache::Cached;
 use crate::web::params::{ListParams, cursor_str};
-use crate::web::view::{EntryView, HomePage, Layout, NotePage, TagPage};
+use crate::web::view::{EntryView, HomePage, NotePage, TagPage};
 
 /// Notes per listing page.
 pub const PER_PAGE: u32 = 20;

@@ -11,7 +11,8 @@ use crate::app::AppState;
 use crate::db::search::{MARK_END, MARK_START, fts_query};
 use crate::domain::markdown::{excerpt, html_to_text};
 use crate::error::{AppError, Result};
-use crate::web::view::{Layout, ResultView, SearchPage, human_date};
+use crate::site::layout::Layout;
+use crate::web::view::{ResultView, SearchPage, human_date};
 
 const MIN_QUERY: usize = 2;
 const MAX_QUERY: usize = 100;

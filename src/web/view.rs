@@ -6,10 +6,8 @@ use crate::domain::tag::tag_path;
 use crate::domain::{Note, Photo};
 use crate::media::VariantName;
 use crate::notes::note_html;
+use crate::site::layout::Layout;
 use crate::site::{Author, Site};
-
-/// The shared layout lives beside `Site` (auth's pages use it too); named here as well.
-pub use crate::site::layout::Layout;
 
 /// A tag link.
 pub struct TagView {
