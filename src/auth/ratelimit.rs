@@ -76,13 +76,21 @@ impl ClientAddr {
         let Some(peer) = peer else {
             return ClientAddr("unknown".into());
         };
-        let values = |name| {
+        // Bytes beyond ASCII are legal in header values: read them lossily rather than
+        // dropping the line, so the proxy's own entry at its end is never lost.
+        let values = |name| -> Vec<String> {
             headers
                 .get_all(name)
                 .into_iter()
-                .filter_map(|v| v.to_str().ok())
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .collect()
         };
-        let ip = trusted.client(peer, values("x-forwarded-for"), values("forwarded"));
+        let (xff, fwd) = (values("x-forwarded-for"), values("forwarded"));
+        let ip = trusted.client(
+            peer,
+            xff.iter().map(String::as_str),
+            fwd.iter().map(String::as_str),
+        );
         ClientAddr(ip.to_string())
     }
 }
@@ -136,5 +144,22 @@ mod tests {
         assert_eq!(ClientAddr::from_peer(None, &h, &local).0, "unknown");
         let empty = HeaderMap::new();
         assert_eq!(ClientAddr::from_peer(lo, &empty, &local).0, "127.0.0.1");
+    }
+
+    #[test]
+    fn an_unreadable_x_forwarded_for_cannot_hand_over_to_a_forged_forwarded() {
+        // nginx appends the address it saw to whatever the client sent, bytes and all.
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_bytes(b"\x80\xff, 203.0.113.9").unwrap(),
+        );
+        h.insert("forwarded", HeaderValue::from_static("for=6.6.6.6"));
+        let lo = Some("127.0.0.1".parse().unwrap());
+        let local = TrustedProxies::parse("127.0.0.1").unwrap();
+        assert_eq!(ClientAddr::from_peer(lo, &h, &local).0, "203.0.113.9");
+        // an X-Forwarded-For line with nothing usable leaves the proxy as the client
+        h.insert("x-forwarded-for", HeaderValue::from_bytes(b"\x80").unwrap());
+        assert_eq!(ClientAddr::from_peer(lo, &h, &local).0, "127.0.0.1");
     }
 }

@@ -33,7 +33,15 @@ impl Range {
             }
             Some(_) => return None,
         };
-        Some(Range { addr, prefix })
+        // Peers are compared in canonical form, so an IPv4-mapped range
+        // (`::ffff:10.0.0.0/104`) becomes the IPv4 range it names.
+        match addr {
+            IpAddr::V6(v6) if prefix >= 96 && v6.to_ipv4_mapped().is_some() => Some(Range {
+                addr: addr.to_canonical(),
+                prefix: prefix - 96,
+            }),
+            _ => Some(Range { addr, prefix }),
+        }
     }
 
     fn contains(&self, ip: IpAddr) -> bool {
@@ -100,10 +108,16 @@ impl TrustedProxies {
         if !self.contains(peer) {
             return peer;
         }
-        let mut hops: Vec<&str> = x_forwarded_for.flat_map(|v| v.split(',')).collect();
-        if hops.iter().all(|h| h.trim().is_empty()) {
-            hops = forwarded.flat_map(forwarded_for).collect();
-        }
+        // `Forwarded` only when no `X-Forwarded-For` line came at all: a proxy like
+        // nginx appends what it saw to the client's own `X-Forwarded-For`, so a client
+        // that makes that line empty or unreadable must not get to speak through a
+        // `Forwarded` header the proxy passes on untouched.
+        let xff: Vec<&str> = x_forwarded_for.collect();
+        let hops: Vec<&str> = if xff.is_empty() {
+            forwarded.flat_map(forwarded_for).collect()
+        } else {
+            xff.into_iter().flat_map(|v| v.split(',')).collect()
+        };
         // Walk from the proxy next to us towards the client; stop at the first address
         // no trusted proxy owns. Something unreadable written by a trusted proxy leaves
         // that proxy as the best we know.
@@ -231,6 +245,15 @@ mod tests {
             "127.0.0.1",
             "unreadable from a trusted proxy: that proxy"
         );
+    }
+
+    #[test]
+    fn ipv4_mapped_ranges_match_ipv4_peers() {
+        let t = TrustedProxies::parse("::ffff:10.0.0.0/104, ::ffff:192.0.2.1").unwrap();
+        assert!(t.contains(ip("10.1.2.3")));
+        assert!(t.contains(ip("::ffff:10.1.2.3")));
+        assert!(t.contains(ip("192.0.2.1")));
+        assert!(!t.contains(ip("11.0.0.1")));
     }
 
     #[test]
