@@ -128,7 +128,8 @@ pub async fn serve_with(
 ) -> std::io::Result<()> {
     let db = state.db.clone();
     crate::auth::spawn_startup(&state);
-    let res = crate::server::run(listener, build_router(state), limits, shutdown).await;
+    let exempt = state.config.trusted_proxies.clone();
+    let res = crate::server::run(listener, build_router(state), limits, exempt, shutdown).await;
     db.close().await;
     res
 }

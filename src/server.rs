@@ -6,9 +6,12 @@
 //!   trickling its headers (bytes read do not count as progress), or an idle
 //!   keep-alive connection; a reader that comes back within the limit keeps its
 //!   connection, and a slow upload is safe while its handler reads it.
-//! - **Connection bound.** At most [`Limits::max_connections`] connections are served
+//! - **Connection bounds.** At most [`Limits::max_connections`] connections are served
 //!   at once; when all are taken the loop stops accepting (the kernel's backlog holds
-//!   the rest) until one closes. Nothing crashes and nobody is refused outright.
+//!   the rest) until one closes. One address may hold at most
+//!   [`Limits::max_per_peer`] of them (a further one is closed at once), so a single
+//!   host cannot take every slot; the proxies of `TRUSTED_PROXIES`, which carry every
+//!   reader's connections, are exempt.
 //!
 //! The limit is kept by one watchdog timer per connection, not a timer per request
 //! (hyper's `header_read_timeout` allocates and arms one for every request, which cost
@@ -17,13 +20,14 @@
 //! Each request gets `ConnectInfo<SocketAddr>` as `into_make_service_with_connect_info`
 //! would give it, and goes to the router without extra boxing. On shutdown the loop
 //! stops accepting, asks every connection to finish its request and close, and waits
-//! for them.
+//! for them — at most [`DRAIN`], and the watchdog still closes one that stalls.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -37,6 +41,13 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tower::Service;
 
+use crate::config::TrustedProxies;
+
+/// Longest shutdown waits for open requests to finish (the site layer's ordinary
+/// request time limit); an upload still running then is cut off, which the atomic
+/// media pipeline survives.
+pub const DRAIN: Duration = Duration::from_secs(30);
+
 /// The guards of the accept loop.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -45,6 +56,9 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// Connections served at once.
     pub max_connections: usize,
+    /// Connections one address may hold at once (trusted proxies are exempt). A
+    /// browser opens six; 64 leaves room for a household behind one address.
+    pub max_per_peer: usize,
 }
 
 impl Default for Limits {
@@ -52,6 +66,7 @@ impl Default for Limits {
         Limits {
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
+            max_per_peer: 64,
         }
     }
 }
@@ -62,9 +77,11 @@ pub async fn run(
     listener: TcpListener,
     router: Router,
     limits: Limits,
+    exempt: TrustedProxies,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let max = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    let peers = PeerCounts::default();
     let slots = Arc::new(Semaphore::new(max));
     let (stop_tx, stop_rx) = watch::channel(false);
     let http = hyper::server::conn::http1::Builder::new();
@@ -86,6 +103,17 @@ pub async fn run(
                 }
             },
             () = &mut shutdown => break,
+        };
+        let peer_slot = if exempt.contains(peer.ip()) {
+            None
+        } else {
+            match peers.take(peer.ip(), limits.max_per_peer) {
+                Some(slot) => Some(slot),
+                None => {
+                    tracing::debug!(peer = %peer, "closing a connection over the per-address bound");
+                    continue; // drops the stream (closing it) and the permit
+                }
+            }
         };
         let progress = Arc::new(Progress::default());
         let io = WatchedIo {
@@ -110,21 +138,74 @@ pub async fn run(
                 }
                 () = async { drop(stop.wait_for(|s| *s).await) } => {
                     conn.as_mut().graceful_shutdown();
-                    conn.await
+                    // A client that stopped reading must not hold shutdown open.
+                    tokio::select! {
+                        r = conn.as_mut() => r,
+                        () = stalled(&progress, limit) => Ok(()),
+                    }
                 }
             };
             if let Err(e) = result {
                 // Clients that hang up are routine; keep them out of the error log.
                 tracing::debug!(error = %e, peer = %peer, "connection closed");
             }
+            drop(peer_slot);
             drop(permit);
         });
     }
+    // New clients are refused from now on instead of waiting in the backlog.
+    drop(listener);
     let _ = stop_tx.send(true);
     // Every connection holds a slot until it closes: taking them all back is waiting
     // for the last one.
-    let _ = slots.acquire_many(max as u32).await;
+    if tokio::time::timeout(DRAIN, slots.acquire_many(max as u32))
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "requests still running {} s after shutdown began are cut off",
+            DRAIN.as_secs()
+        );
+    }
     Ok(())
+}
+
+/// Open connections per client address.
+#[derive(Clone, Default)]
+struct PeerCounts(Arc<Mutex<HashMap<IpAddr, usize>>>);
+
+impl PeerCounts {
+    /// A slot for one more connection from `ip`, unless it holds `max` already.
+    fn take(&self, ip: IpAddr, max: usize) -> Option<PeerSlot> {
+        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let n = counts.entry(ip).or_insert(0);
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(PeerSlot {
+            counts: self.clone(),
+            ip,
+        })
+    }
+}
+
+/// One connection's place in [`PeerCounts`], given back when the connection ends.
+struct PeerSlot {
+    counts: PeerCounts,
+    ip: IpAddr,
+}
+
+impl Drop for PeerSlot {
+    fn drop(&mut self) {
+        let mut counts = self.counts.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = counts.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                counts.remove(&self.ip);
+            }
+        }
+    }
 }
 
 /// What a connection has done, for its watchdog.

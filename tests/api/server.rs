@@ -17,6 +17,7 @@ fn limits(header_secs: u64, max_connections: usize) -> Limits {
     Limits {
         header_read_timeout: Duration::from_secs(header_secs),
         max_connections,
+        ..Limits::default()
     }
 }
 
@@ -169,4 +170,55 @@ async fn a_slow_request_body_is_not_cut_off_while_its_handler_reads_it() {
         s.write_all(part).await.unwrap();
     }
     assert_eq!(read_response(&mut s).await, 303, "the handler answered");
+}
+
+#[tokio::test]
+async fn one_address_cannot_take_every_slot() {
+    let server = TestServer::start_with(
+        &[],
+        Limits {
+            header_read_timeout: Duration::from_secs(30),
+            max_connections: 16,
+            max_per_peer: 3,
+        },
+    )
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut s = TcpStream::connect(server.addr).await.unwrap();
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        assert_eq!(read_response(&mut s).await, 200);
+        held.push(s);
+    }
+    // the fourth from the same address is closed without an answer, at once
+    let mut extra = TcpStream::connect(server.addr).await.unwrap();
+    let _ = extra
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await;
+    assert!(
+        until_closed(&mut extra).await < Duration::from_secs(5),
+        "closed well before the idle limit"
+    );
+    // a slot given back is usable again
+    drop(held.pop());
+    let res = tokio::time::timeout(OUTER, async {
+        loop {
+            // until the server has seen the close, a new connection may still be refused
+            let mut s = TcpStream::connect(server.addr).await.unwrap();
+            let _ = s
+                .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .await;
+            let mut got = Vec::new();
+            let _ = s.read_to_end(&mut got).await;
+            if got.starts_with(b"HTTP/1.1 200") {
+                return 200;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("a freed slot is taken again");
+    assert_eq!(res, 200);
 }
