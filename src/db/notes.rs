@@ -109,13 +109,17 @@ pub struct UpdateRow<'a> {
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub properties: &'a str,
+    /// The `updated_at` the change was computed from: another write in between
+    /// makes the update touch nothing (optimistic concurrency).
+    pub read_at: DateTime<Utc>,
 }
 
-pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<()> {
+/// Writes a changed note; `false` when the row changed since it was read.
+pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<bool> {
     db.count(1);
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE notes SET title = ?, content = ?, status = ?, published_at = ?, updated_at = ?, properties = ? \
-         WHERE id = ?",
+         WHERE id = ? AND updated_at = ?",
     )
     .bind(row.title)
     .bind(row.content)
@@ -124,9 +128,10 @@ pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<(
     .bind(to_db(row.updated_at))
     .bind(row.properties)
     .bind(row.id)
+    .bind(to_db(row.read_at))
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Sets or clears `deleted_at` (soft delete / restore).

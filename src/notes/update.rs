@@ -16,11 +16,30 @@ use crate::domain::markdown::split_title;
 use crate::domain::time::{now, rfc3339};
 use crate::domain::{Note, NoteUpdate, Properties, Slug, Status, Tag};
 
+/// Attempts of an update that keeps meeting concurrent writes before it gives up.
+const MAX_TRIES: usize = 10;
+
 impl Notes {
     /// Applies field-wise changes; the slug never changes. Publishing a draft for the
     /// first time records its publication time. The changed note is checked against
     /// the same rules as a new one.
+    ///
+    /// The change is computed from the note as read and written only if nobody wrote
+    /// the note in between (a Micropub `add` racing an admin save); otherwise it is
+    /// computed again from the newer note, so neither write is lost.
     pub async fn update(&self, id: i64, change: NoteUpdate) -> Result<Note, NoteError> {
+        for _ in 0..MAX_TRIES {
+            if let Some(note) = self.try_update(id, &change).await? {
+                return Ok(note);
+            }
+        }
+        Err(NoteError::Invalid(
+            "The note kept changing while this change was being saved; try again.".into(),
+        ))
+    }
+
+    /// One attempt of [`Notes::update`]: `None` when the note changed meanwhile.
+    async fn try_update(&self, id: i64, change: &NoteUpdate) -> Result<Option<Note>, NoteError> {
         let note = self.get(id).await?.ok_or(NoteError::NotFound)?;
         let mut map = full_properties(&note);
         change.patch.apply(&mut map);
@@ -67,10 +86,14 @@ impl Notes {
             content: &content,
             status,
             published_at,
-            updated_at: now(),
+            updated_at: now().max(note.updated_at + chrono::Duration::microseconds(1)),
             properties: &properties,
+            read_at: note.updated_at,
         };
-        q::update(&self.db, &mut tx, &row).await?;
+        if !q::update(&self.db, &mut tx, &row).await? {
+            tx.rollback().await?;
+            return Ok(None);
+        }
         if let Some(tags) = &tags {
             tags::set_for_note(&self.db, &mut tx, id, tags).await?;
         }
@@ -80,7 +103,7 @@ impl Notes {
         tx.commit().await?;
         self.generation.bump();
         tracing::info!(note.slug = %note.slug, note.id = id, "note updated");
-        self.get(id).await?.ok_or(NoteError::NotFound)
+        self.get(id).await?.ok_or(NoteError::NotFound).map(Some)
     }
 
     /// The note a public URL names: `{SITE_URL}/note/{slug}` or the legacy

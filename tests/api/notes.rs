@@ -267,3 +267,41 @@ async fn notes_are_found_by_their_public_url() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_patches_all_land() {
+    let app = TestApp::new().await;
+    let note = app.note("racing", &[]).await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let notes = app.state.notes.clone();
+        tasks.push(tokio::spawn(async move {
+            let patch = Patch::from_micropub(&json!({
+                "add": {"syndication": [format!("https://s.example/{i}")]},
+            }))
+            .unwrap();
+            notes
+                .update(
+                    note.id,
+                    NoteUpdate {
+                        patch,
+                        photos: None,
+                    },
+                )
+                .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let after = app.state.notes.get(note.id).await.unwrap().unwrap();
+    let mut got: Vec<String> = after
+        .properties
+        .values("syndication")
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    got.sort();
+    let want: Vec<String> = (0..8).map(|i| format!("https://s.example/{i}")).collect();
+    assert_eq!(got, want, "no add was lost to another");
+}
