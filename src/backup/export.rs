@@ -63,6 +63,11 @@ pub async fn export_dir(notes: &Notes, media: &MediaStore, dir: &Path) -> anyhow
                     }
                     .into(),
                 ),
+                properties: n
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 photos,
             };
             std::fs::write(folder.join(format!("{}.md", n.slug)), join(&fm, &n.content))?;

@@ -21,6 +21,10 @@ pub struct FrontMatter {
     pub updated: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// What the note keeps beyond these fields, as Micropub properties (a reply's
+    /// `in-reply-to`, `syndication`, a check-in…): a like has nothing else to say.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub properties: serde_json::Map<String, serde_json::Value>,
     /// Photo files beside the Markdown file, in order, with captions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<PhotoEntry>,
@@ -139,6 +143,13 @@ mod tests {
             tags: Tags::List(vec!["a".into(), "B c".into()]),
             published: Some("2024-03-09T07:05:01Z".into()),
             updated: Some("2024-03-10T08:00:00Z".into()),
+            properties: serde_json::json!({
+                "like-of": ["https://example.com/a: b"],
+                "checkin": [{"type": ["h-card"], "properties": {"latitude": [1.5]}}],
+            })
+            .as_object()
+            .cloned()
+            .unwrap(),
             status: Some("published".into()),
             photos: vec![PhotoEntry {
                 file: "hello-1.jpg".into(),

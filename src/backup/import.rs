@@ -129,6 +129,9 @@ pub async fn import_file(
         .as_deref()
         .map(|t| parse_time("updated", t))
         .transpose()?;
+    let properties =
+        crate::domain::Properties::from_value(serde_json::Value::Object(fm.properties.clone()))
+            .map_err(|e| format!("properties refused: {e}"))?;
     let tags = Tag::dedupe(fm.tags.items().iter().map(|t| Tag::parse(t)))
         .map_err(|e| format!("tag refused: {e}"))?;
     // The note rules, before any photo is stored: a refused note costs no upload.
@@ -162,7 +165,7 @@ pub async fn import_file(
         status: Some(status),
         published_at,
         updated_at,
-        properties: Default::default(),
+        properties,
         photos: Some(stored),
     };
     let result = match notes.create(input).await {

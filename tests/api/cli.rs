@@ -541,3 +541,75 @@ async fn import_is_not_an_edit() {
         )
     );
 }
+
+#[tokio::test]
+async fn responses_and_kept_properties_survive_export_and_import() {
+    let a = TestApp::new().await;
+    let props = |v: serde_json::Value| starpunk::domain::Properties::from_value(v).unwrap();
+    a.note_with(starpunk::domain::NoteInput {
+        slug: Some("a-like".into()),
+        properties: props(serde_json::json!({"like-of": ["https://other.example/post"]})),
+        ..Default::default()
+    })
+    .await;
+    a.note_with(starpunk::domain::NoteInput {
+        content: "checked in".into(),
+        slug: Some("checkin".into()),
+        properties: props(serde_json::json!({
+            "syndication": ["https://social.example/@me/1"],
+            "checkin": [{"type": ["h-card"], "properties": {"name": ["Café"], "latitude": [45.5]}}],
+        })),
+        ..Default::default()
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    export::export_dir(&a.state.notes, &a.state.media, out.path())
+        .await
+        .unwrap();
+    let b = TestApp::new().await;
+    let report = import::import_dir(&b.state.notes, &b.state.media, out.path())
+        .await
+        .unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.imported, 2);
+    let props_of = |notes: Vec<starpunk::domain::Note>| {
+        let mut v: Vec<_> = notes
+            .into_iter()
+            .map(|n| (n.slug.to_string(), n.properties.to_json()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        props_of(
+            a.state
+                .notes
+                .all(starpunk::notes::Listing::Live, 10, 0)
+                .await
+                .unwrap()
+        ),
+        props_of(
+            b.state
+                .notes
+                .all(starpunk::notes::Listing::Live, 10, 0)
+                .await
+                .unwrap()
+        )
+    );
+    // a property that is not a list of values is refused by name
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(
+        bad.path().join("x.md"),
+        "---\nproperties:\n  like-of: https://x.example/\n---\n",
+    )
+    .unwrap();
+    let c = TestApp::new().await;
+    let report = import::import_dir(&c.state.notes, &c.state.media, bad.path())
+        .await
+        .unwrap();
+    assert!(
+        report.failed[0].1.contains("like-of"),
+        "{:?}",
+        report.failed
+    );
+}
