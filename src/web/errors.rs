@@ -34,6 +34,32 @@ pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<Body> {
     AppError::Internal(anyhow::anyhow!("handler panicked: {detail}")).into_response()
 }
 
+/// The same marker rendered for JSON clients (`/api/…`): `{"error", "error_description"}`
+/// with an OAuth-style code, so a script never has to parse an HTML page.
+pub fn render_error_json(res: Response) -> Response {
+    let Some(page) = res.extensions().get::<ErrorPage>().cloned() else {
+        return res;
+    };
+    let (mut parts, _) = res.into_parts();
+    let code = match page.status.as_u16() {
+        400 | 405 | 414 => "invalid_request",
+        404 => "not_found",
+        413 => "too_large",
+        503 => "temporarily_unavailable",
+        _ => "server_error",
+    };
+    let body = serde_json::json!({"error": code, "error_description": page.message});
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body.to_string()))
+}
+
 /// Replaces the body of a response carrying an [`ErrorPage`] with the HTML page, keeping
 /// the status and the headers (e.g. `Allow` on a 405); other responses pass unchanged.
 /// Called by the site layer ([`crate::web::layer`]), which every response crosses.

@@ -91,8 +91,11 @@ where
     fn call(&mut self, mut req: Request) -> Self::Future {
         let state = self.layer.state.clone();
         let slot = Slot::attach(&mut req);
+        // JSON clients get JSON errors, whatever the layer itself answers.
+        let json = req.uri().path().starts_with("/api/");
         if headers::uri_too_long(req.uri()) {
-            return SiteFuture::answered(state, slot, AppError::UriTooLong.into_response());
+            let res = AppError::UriTooLong.into_response();
+            return SiteFuture::answered(state, slot, json, res);
         }
         let limit = if is_upload(&req) {
             self.layer.upload_timeout
@@ -104,12 +107,13 @@ where
             Ok(fut) => SiteFuture {
                 state,
                 slot,
+                json,
                 handler: Some(fut),
                 answer: None,
                 deadline: Instant::now() + limit,
                 timer: None,
             },
-            Err(panic) => SiteFuture::answered(state, slot, errors::panic_response(panic)),
+            Err(panic) => SiteFuture::answered(state, slot, json, errors::panic_response(panic)),
         }
     }
 }
@@ -133,6 +137,8 @@ fn is_upload(req: &Request) -> bool {
 pub struct SiteFuture<F> {
     state: AppState,
     slot: Slot,
+    /// Errors are rendered as JSON (`/api/…`) rather than as the HTML page.
+    json: bool,
     /// The handler, until it answers (`None` when the layer answered by itself).
     handler: Option<F>,
     /// An answer given without the handler, waiting to be finished.
@@ -143,10 +149,11 @@ pub struct SiteFuture<F> {
 }
 
 impl<F> SiteFuture<F> {
-    fn answered(state: AppState, slot: Slot, res: Response) -> Self {
+    fn answered(state: AppState, slot: Slot, json: bool, res: Response) -> Self {
         SiteFuture {
             state,
             slot,
+            json,
             handler: None,
             answer: Some(res),
             deadline: Instant::now(),
@@ -160,7 +167,11 @@ impl<F> SiteFuture<F> {
         let res = catch_unwind(AssertUnwindSafe(|| {
             self.handler = None;
             self.timer = None;
-            let mut res = errors::render_error_page(&self.state, res);
+            let mut res = if self.json {
+                errors::render_error_json(res)
+            } else {
+                errors::render_error_page(&self.state, res)
+            };
             self.slot.apply(&mut res);
             res
         }))

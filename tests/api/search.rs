@@ -166,4 +166,17 @@ async fn api_search_errors_are_always_json() {
     assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(res.header("content-type").starts_with("application/json"));
     assert!(res.header("allow").contains("GET"));
+    // answered by the site layer before any handler runs: JSON too
+    let res = app
+        .get(&format!("/api/search?q={}", "a".repeat(5000)))
+        .await;
+    assert_eq!(res.status, StatusCode::URI_TOO_LONG);
+    assert!(res.header("content-type").starts_with("application/json"));
+    let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(v["error"], "invalid_request");
+    // and an unknown address under /api/ is a JSON 404
+    let res = app.get("/api/nothing-here").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(v["error"], "not_found");
 }
