@@ -325,6 +325,21 @@ mod tests {
             .0;
         assert!(e.starts_with("SITE_URL"), "{e}");
         assert!(!e.contains("hunter2secret"), "{e}");
+        // valid http(s) URLs with credentials are refused too: both are published
+        for name in ["SITE_URL", "STARPUNK_ABOUT_URL"] {
+            let e = cfg(&[(name, "https://ada:hunter2secret@blog.example/")])
+                .unwrap_err()
+                .0;
+            assert!(
+                e.starts_with(name) && e.contains("user name or password"),
+                "{e}"
+            );
+            assert!(!e.contains("hunter2secret"), "{e}");
+        }
+        let e = cfg(&[("SITE_URL", "https://blog.example/?token=hunter2secret")])
+            .unwrap_err()
+            .0;
+        assert!(!e.contains("hunter2secret"), "{e}");
     }
 
     #[test]

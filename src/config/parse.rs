@@ -27,9 +27,9 @@ pub(super) fn parse_admin_me(v: &str) -> Result<Url, ConfigError> {
 pub(super) fn parse_site_url(v: &str) -> Result<String, ConfigError> {
     let url = parse_http_url("SITE_URL", v)?;
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(ConfigError(format!(
-            "SITE_URL must not have a query or fragment, got {v:?}"
-        )));
+        return Err(ConfigError(
+            "SITE_URL must not have a query or fragment (?... or #...); remove it".into(),
+        ));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
@@ -46,6 +46,12 @@ pub(super) fn parse_http_url(name: &str, v: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(v).map_err(|_| bad())?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(bad());
+    }
+    // Every URL setting ends up published (feeds, links): a password never belongs there.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ConfigError(format!(
+            "{name} must not contain a user name or password (user:password@); remove them"
+        )));
     }
     Ok(url)
 }

@@ -305,7 +305,11 @@ async fn store_photo(
                 "{label} is larger than the largest upload accepted."
             )))
         }
-        Err(e) => Err(AppError::BadRequest(format!("{label} was refused: {e}"))),
+        Err(e) if e.is_client_error() => {
+            Err(AppError::BadRequest(format!("{label} was refused: {e}")))
+        }
+        // A disk or database failure is ours, not the photo's: logged once, a 500.
+        Err(e) => Err(e.into()),
     }
 }
 
