@@ -10,8 +10,8 @@
 //!   at once; when all are taken the loop stops accepting (the kernel's backlog holds
 //!   the rest) until one closes. One address may hold at most
 //!   [`Limits::max_per_peer`] of them (a further one is closed at once), so a single
-//!   host cannot take every slot; the proxies of `TRUSTED_PROXIES`, which carry every
-//!   reader's connections, are exempt.
+//!   host cannot take every slot; the proxies of `TRUSTED_PROXIES` and loopback peers
+//!   (a proxy on this machine), which carry every reader's connections, are exempt.
 //!
 //! The limit is kept by one watchdog timer per connection, not a timer per request
 //! (hyper's `header_read_timeout` allocates and arms one for every request, which cost
@@ -59,6 +59,9 @@ pub struct Limits {
     /// Connections one address may hold at once (trusted proxies are exempt). A
     /// browser opens six; 64 leaves room for a household behind one address.
     pub max_per_peer: usize,
+    /// Loopback peers count as a proxy on this machine and are exempt from
+    /// `max_per_peer` (tests of the bound turn this off).
+    pub loopback_is_proxy: bool,
 }
 
 impl Default for Limits {
@@ -67,6 +70,7 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
             max_per_peer: 64,
+            loopback_is_proxy: true,
         }
     }
 }
@@ -104,7 +108,11 @@ pub async fn run(
             },
             () = &mut shutdown => break,
         };
-        let peer_slot = if exempt.contains(peer.ip()) {
+        // A proxy carries every reader's connections: the ones we were told of, and any
+        // on this machine (nginx in front without TRUSTED_PROXIES set).
+        let proxy = exempt.contains(peer.ip())
+            || (limits.loopback_is_proxy && peer.ip().to_canonical().is_loopback());
+        let peer_slot = if proxy {
             None
         } else {
             match peers.take(peer.ip(), limits.max_per_peer) {

@@ -180,6 +180,7 @@ async fn one_address_cannot_take_every_slot() {
             header_read_timeout: Duration::from_secs(30),
             max_connections: 16,
             max_per_peer: 3,
+            loopback_is_proxy: false,
         },
     )
     .await;
@@ -221,4 +222,25 @@ async fn one_address_cannot_take_every_slot() {
     .await
     .expect("a freed slot is taken again");
     assert_eq!(res, 200);
+}
+
+#[tokio::test]
+async fn a_proxy_on_this_machine_is_not_bound_per_address() {
+    let server = TestServer::start_with(
+        &[],
+        Limits {
+            max_per_peer: 2,
+            ..Limits::default()
+        },
+    )
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut s = TcpStream::connect(server.addr).await.unwrap();
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        assert_eq!(read_response(&mut s).await, 200);
+        held.push(s);
+    }
 }
