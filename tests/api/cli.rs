@@ -6,6 +6,15 @@ use starpunk::backup::{export, import};
 
 use crate::helpers::{SITE, TestApp, find_item, mf2};
 
+/// An import's refusals as "file name: reason".
+fn failures(report: &import::Report) -> Vec<String> {
+    report
+        .failed
+        .iter()
+        .map(|(p, r)| format!("{}: {r}", p.file_name().unwrap().to_string_lossy()))
+        .collect()
+}
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_starpunk"));
     c.env_clear()
@@ -126,11 +135,7 @@ async fn import_reports_bad_files_and_imports_the_rest() {
         .await
         .unwrap();
     assert_eq!(report.imported, 3);
-    let failed: Vec<String> = report
-        .failed
-        .iter()
-        .map(|(p, r)| format!("{}: {r}", p.file_name().unwrap().to_string_lossy()))
-        .collect();
+    let failed = failures(&report);
     assert_eq!(failed.len(), 4, "{failed:?}");
     assert!(
         failed
@@ -223,20 +228,8 @@ async fn export_then_import_gives_the_same_site() {
         v.sort_by(|x, y| x.0.cmp(&y.0));
         v
     };
-    let left = snapshot(
-        a.state
-            .notes
-            .all(starpunk::notes::Listing::Live, 100, 0)
-            .await
-            .unwrap(),
-    );
-    let right = snapshot(
-        b.state
-            .notes
-            .all(starpunk::notes::Listing::Live, 100, 0)
-            .await
-            .unwrap(),
-    );
+    let left = snapshot(a.live_notes().await);
+    let right = snapshot(b.live_notes().await);
     assert_eq!(left, right);
     // and the public pages match
     let strip = |s: String| {
@@ -412,11 +405,7 @@ async fn import_never_reads_through_links_leading_outside() {
         .await
         .unwrap();
     assert_eq!(report.imported, 1, "{:?}", report.failed);
-    let failed: Vec<String> = report
-        .failed
-        .iter()
-        .map(|(p, r)| format!("{}: {r}", p.file_name().unwrap().to_string_lossy()))
-        .collect();
+    let failed = failures(&report);
     for name in [
         "linked.md",
         "linked-folder",
@@ -532,13 +521,7 @@ async fn import_is_not_an_edit() {
                 .await
                 .unwrap()
         ),
-        times(
-            b.state
-                .notes
-                .all(starpunk::notes::Listing::Live, 10, 0)
-                .await
-                .unwrap()
-        )
+        times(b.live_notes().await)
     );
 }
 
@@ -581,20 +564,8 @@ async fn responses_and_kept_properties_survive_export_and_import() {
         v
     };
     assert_eq!(
-        props_of(
-            a.state
-                .notes
-                .all(starpunk::notes::Listing::Live, 10, 0)
-                .await
-                .unwrap()
-        ),
-        props_of(
-            b.state
-                .notes
-                .all(starpunk::notes::Listing::Live, 10, 0)
-                .await
-                .unwrap()
-        )
+        props_of(a.live_notes().await),
+        props_of(b.live_notes().await)
     );
     // a property that is not a list of values is refused by name
     let bad = tempfile::tempdir().unwrap();

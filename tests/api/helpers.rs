@@ -110,6 +110,15 @@ impl TestApp {
         .await
     }
 
+    /// Every note that is not deleted, drafts included (newest first, at most 100).
+    pub async fn live_notes(&self) -> Vec<Note> {
+        self.state
+            .notes
+            .all(starpunk::notes::Listing::Live, 100, 0)
+            .await
+            .unwrap()
+    }
+
     pub async fn note_with(&self, input: NoteInput) -> Note {
         self.state.notes.create(input).await.unwrap()
     }
