@@ -43,8 +43,12 @@ impl RateLimiter {
         }
     }
 
-    /// Counts an attempt; `Err(wait)` when the key is over its limit.
+    /// Counts an attempt; `Err(wait)` when the key is over its limit. An IPv6 address
+    /// counts by its /64: one host usually holds a whole /64 and could otherwise take a
+    /// fresh bucket for every attempt.
     pub fn check(&self, key: &str) -> Result<(), Duration> {
+        let network = bucket_key(key);
+        let key = network.as_deref().unwrap_or(key);
         let now = Instant::now();
         let Ok(mut buckets) = self.buckets.lock() else {
             return Ok(());
@@ -63,6 +67,15 @@ impl RateLimiter {
         *count += 1;
         Ok(())
     }
+}
+
+/// The /64 an IPv6 address belongs to, as a bucket key; `None` for anything else.
+fn bucket_key(key: &str) -> Option<String> {
+    let IpAddr::V6(ip) = key.parse::<IpAddr>().ok()?.to_canonical() else {
+        return None;
+    };
+    let net = std::net::Ipv6Addr::from(u128::from(ip) & (u128::MAX << 64));
+    Some(format!("{net}/64"))
 }
 
 /// The client's address as far as rate limiting and logs are concerned (see the module
@@ -113,6 +126,20 @@ impl FromRequestParts<AppState> for ClientAddr {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    #[test]
+    fn an_ipv6_host_cannot_rotate_through_its_64() {
+        let l = RateLimiter::new(2, Duration::from_secs(60));
+        assert!(l.check("2001:db8:1:2::1").is_ok());
+        assert!(l.check("2001:db8:1:2::ffff").is_ok());
+        assert!(l.check("2001:db8:1:2:abcd::7").is_err(), "same /64");
+        assert!(l.check("2001:db8:1:3::1").is_ok(), "another /64");
+        // IPv4 (also IPv4-mapped) keeps one bucket per address
+        assert!(l.check("192.0.2.1").is_ok());
+        assert!(l.check("192.0.2.2").is_ok());
+        assert!(l.check("192.0.2.2").is_ok());
+        assert!(l.check("192.0.2.2").is_err());
+    }
 
     #[test]
     fn limits_per_key_and_window() {

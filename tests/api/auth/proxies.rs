@@ -62,7 +62,8 @@ async fn a_trusted_proxy_names_the_client() {
     let got = attempts(&server, ATTEMPTS, |i| {
         (
             "forwarded",
-            format!("for=\"[2001:db8::{i}]:4711\";proto=https"),
+            // clients in distinct /64s (one /64 is one bucket)
+            format!("for=\"[2001:db8:{i:x}::1]:4711\";proto=https"),
         )
     })
     .await;
