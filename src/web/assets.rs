@@ -39,8 +39,14 @@ const ASSETS: &[Asset] = &[
 
 const FAVICON: &str = include_str!("../../static/favicon.svg");
 
-/// Version tag of the compiled-in assets (they change only with the binary).
-const ETAG: &str = concat!("\"", env!("CARGO_PKG_VERSION"), "-assets\"");
+/// An asset's entity tag, from its content (FNV-1a): a changed stylesheet gets a new tag
+/// even when the version number did not move, so no browser keeps a stale copy.
+fn etag(body: &str) -> HeaderValue {
+    let hash = body.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    HeaderValue::from_str(&format!("\"{hash:016x}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
 
 /// Serves one compiled-in asset.
 pub async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
@@ -48,17 +54,14 @@ pub async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Result<Respo
         .iter()
         .find(|a| a.name == name)
         .ok_or_else(AppError::not_found)?;
-    let etag = HeaderValue::from_static(ETAG);
+    let etag = etag(a.body);
     let cc = (header::CACHE_CONTROL, "public, max-age=86400");
     if is_not_modified(&headers, &etag, None) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, ETAG), cc]).into_response());
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)], [cc]).into_response());
     }
     Ok((
-        [
-            (header::CONTENT_TYPE, a.content_type),
-            (header::ETAG, ETAG),
-            cc,
-        ],
+        [(header::ETAG, etag)],
+        [(header::CONTENT_TYPE, a.content_type), cc],
         a.body,
     )
         .into_response())

@@ -57,6 +57,17 @@ async fn admin_stylesheet_and_script_are_served() {
         js.body.contains("beforeunload"),
         "the unsaved-changes guard"
     );
+    // tags follow the content, so a changed file is never served stale from a cache
+    let css = app.get("/static/admin.css").await;
+    let site = app.get("/static/style.css").await;
+    assert_ne!(css.header("etag"), site.header("etag"));
+    let stale = app
+        .get_with(
+            "/static/admin.css",
+            &[("if-none-match", site.header("etag"))],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::OK);
 }
 
 #[tokio::test]
