@@ -119,6 +119,16 @@ impl Admin {
             .await
             .unwrap()
     }
+
+    /// A refused write left nothing: no note, no media row, no media file, nothing staged.
+    pub async fn assert_nothing_kept(&self) {
+        assert!(self.app.live_notes().await.is_empty(), "no note");
+        assert_eq!(self.media_rows().await, 0, "no media row");
+        let files = media_files(self.app.data_dir());
+        assert!(files.is_empty(), "no file in media/: {files:?}");
+        let staged = staged(self.app.data_dir());
+        assert!(staged.is_empty(), "nothing in media/.tmp: {staged:?}");
+    }
 }
 
 /// The value of the first hidden input named `name`.
@@ -151,6 +161,23 @@ pub fn media_files(root: &Path) -> Vec<String> {
     }
     let mut out = Vec::new();
     walk(&root.join("media"), &mut out);
+    out
+}
+
+/// Files in the staging folder, `media/.tmp`.
+pub fn staged(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root.join("media").join(".tmp")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
     out
 }
 
@@ -317,14 +344,7 @@ async fn refused_forms_keep_values_and_change_nothing() {
         assert_eq!(res.status, StatusCode::FORBIDDEN);
     }
     assert!(
-        admin
-            .app
-            .state
-            .notes
-            .all(starpunk::notes::Listing::Live, 10, 0)
-            .await
-            .unwrap()
-            .is_empty(),
+        admin.app.live_notes().await.is_empty(),
         "no note was written"
     );
     assert_eq!(admin.media_rows().await, 0, "no media row is left");
@@ -358,16 +378,7 @@ async fn preview_renders_and_stores_nothing() {
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("<em>emphasis</em>"));
     assert!(res.body.contains("Preview me"));
-    assert!(
-        admin
-            .app
-            .state
-            .notes
-            .all(starpunk::notes::Listing::Live, 10, 0)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(admin.app.live_notes().await.is_empty());
     assert_eq!(admin.media_rows().await, 0);
 }
 
@@ -418,13 +429,7 @@ async fn every_photo_format_uploads() {
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{name}: {}", res.body);
     }
-    let notes = admin
-        .app
-        .state
-        .notes
-        .all(starpunk::notes::Listing::Live, 10, 0)
-        .await
-        .unwrap();
+    let notes = admin.app.live_notes().await;
     for n in &notes {
         assert_eq!(n.photos.len(), 1, "{}", n.content);
         let m = &n.photos[0].media;
@@ -456,14 +461,7 @@ async fn edit_photos_then_delete_and_restore() {
         )
         .await;
     assert_eq!(res.header("location"), "/admin/?done=draft");
-    let note = admin
-        .app
-        .state
-        .notes
-        .all(starpunk::notes::Listing::Live, 1, 0)
-        .await
-        .unwrap()
-        .remove(0);
+    let note = admin.app.live_notes().await.remove(0);
     assert_eq!(
         admin.app.get(&format!("/note/{}", note.slug)).await.status,
         StatusCode::NOT_FOUND,
@@ -607,14 +605,7 @@ async fn too_many_photos_and_unknown_notes() {
         admin.post_multipart("/admin/new", &parts).await.status,
         StatusCode::SEE_OTHER
     );
-    let note = admin
-        .app
-        .state
-        .notes
-        .all(starpunk::notes::Listing::Live, 1, 0)
-        .await
-        .unwrap()
-        .remove(0);
+    let note = admin.app.live_notes().await.remove(0);
     assert_eq!(note.photos.len(), 4);
     let res = admin
         .post_multipart(

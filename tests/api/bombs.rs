@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use image::ImageFormat;
 
-use crate::admin::{Admin, Part, heic_bytes, image_bytes, media_files};
+use crate::admin::{Admin, Part, heic_bytes, image_bytes};
 
 const W: u32 = 11_000;
 const H: u32 = 4_500;
@@ -129,22 +129,6 @@ async fn upload(admin: &Admin, name: &str, data: Vec<u8>) -> crate::helpers::Res
         .await
 }
 
-async fn assert_nothing_kept(admin: &Admin) {
-    assert!(
-        admin
-            .app
-            .state
-            .notes
-            .all(starpunk::notes::Listing::Live, 10, 0)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert_eq!(admin.media_rows().await, 0, "no media row");
-    let files = media_files(admin.app.data_dir());
-    assert!(files.is_empty(), "no file: {files:?}");
-}
-
 #[tokio::test]
 async fn tiny_files_claiming_huge_images_are_refused_from_the_header() {
     let admin = Admin::new().await;
@@ -169,7 +153,7 @@ async fn tiny_files_claiming_huge_images_are_refused_from_the_header() {
             res.body
         );
     }
-    assert_nothing_kept(&admin).await;
+    admin.assert_nothing_kept().await;
 }
 
 #[tokio::test]
@@ -183,5 +167,5 @@ async fn heic_claiming_a_huge_image_is_refused() {
     assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
     assert!(res.body.contains("bomb.heic"), "{}", res.body);
     assert!(res.body.contains(&format!("{W} × {H}")), "{}", res.body);
-    assert_nothing_kept(&admin).await;
+    admin.assert_nothing_kept().await;
 }

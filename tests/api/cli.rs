@@ -424,12 +424,7 @@ async fn import_never_reads_through_links_leading_outside() {
             .any(|f| f.starts_with("photo-link.md") && f.contains("outside the import folder")),
         "{failed:?}"
     );
-    let all = app
-        .state
-        .notes
-        .all(starpunk::notes::Listing::Live, 100, 0)
-        .await
-        .unwrap();
+    let all = app.live_notes().await;
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].content, "inside link");
     assert_eq!(all[0].photos.len(), 1);
@@ -513,16 +508,7 @@ async fn import_is_not_an_edit() {
         v.sort();
         v
     };
-    assert_eq!(
-        times(
-            app.state
-                .notes
-                .all(starpunk::notes::Listing::Live, 10, 0)
-                .await
-                .unwrap()
-        ),
-        times(b.live_notes().await)
-    );
+    assert_eq!(times(app.live_notes().await), times(b.live_notes().await));
 }
 
 #[tokio::test]

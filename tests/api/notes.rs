@@ -74,14 +74,7 @@ async fn a_note_with_nothing_is_refused_and_nothing_is_written() {
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
-    assert!(
-        app.state
-            .notes
-            .all(starpunk::notes::Listing::Live, 10, 0)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.live_notes().await.is_empty());
     // an update that empties a note is refused the same way
     let note = app.note("words", &[]).await;
     let change = NoteUpdate {
@@ -126,13 +119,7 @@ async fn the_admin_form_takes_a_photo_without_text_but_not_an_empty_note() {
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("needs some content"), "{}", res.body);
-    let notes = admin
-        .app
-        .state
-        .notes
-        .all(starpunk::notes::Listing::Live, 10, 0)
-        .await
-        .unwrap();
+    let notes = admin.app.live_notes().await;
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].photos.len(), 1);
 }

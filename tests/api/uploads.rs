@@ -4,24 +4,7 @@
 use axum::http::StatusCode;
 use image::ImageFormat;
 
-use crate::admin::{Admin, Part, image_bytes, media_files};
-
-/// Files in the staging folder, `media/.tmp`.
-fn staged(root: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut dirs = vec![root.join("media").join(".tmp")];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
+use crate::admin::{Admin, Part, image_bytes};
 
 #[tokio::test]
 async fn an_upload_over_the_limit_is_413_and_leaves_nothing() {
@@ -59,25 +42,7 @@ async fn an_upload_over_the_limit_is_413_and_leaves_nothing() {
             "{path}: the site's error page"
         );
     }
-    assert_eq!(admin.media_rows().await, 0, "no media row");
-    assert!(
-        media_files(admin.app.data_dir()).is_empty(),
-        "no file in media/"
-    );
-    assert!(
-        staged(admin.app.data_dir()).is_empty(),
-        "nothing in media/.tmp"
-    );
-    assert!(
-        admin
-            .app
-            .state
-            .notes
-            .all(starpunk::notes::Listing::Live, 10, 0)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    admin.assert_nothing_kept().await;
     // a small photo still goes through
     let res = admin
         .post_multipart(
