@@ -26,10 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/note/{slug}", get(pages::note))
         .route("/tag/{tag}", get(pages::tag))
         .route("/search", get(search::page))
-        .route(
-            "/api/search",
-            get(search::api).fallback(search::api_wrong_method),
-        )
+        .route("/api/search", get(search::api))
         .route("/health", get(health::health))
         .route("/static/{name}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))

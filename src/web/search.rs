@@ -156,59 +156,16 @@ struct ApiAnswer {
     results: Vec<ApiResult>,
 }
 
-fn api_error(msg: String) -> Response {
-    json_error(StatusCode::BAD_REQUEST, "invalid_request", msg)
-}
-
-fn json_error(status: StatusCode, error: &str, description: String) -> Response {
-    (
-        status,
-        Json(serde_json::json!({"error": error, "error_description": description})),
-    )
-        .into_response()
-}
-
-/// `GET /api/search?q=&limit=&offset=`: JSON on success and on every error, never the
-/// HTML error page (an `AppError` would carry the page marker, so none escapes here).
-pub async fn api(state: State<AppState>, raw: RawQuery) -> Response {
-    match api_answer(state, raw).await {
-        Ok(res) => res,
-        Err(e) => {
-            let status = e.status();
-            if let AppError::Internal(inner) = &e {
-                tracing::error!(error = %inner, "search failed");
-            }
-            let code = if status.is_server_error() {
-                "server_error"
-            } else {
-                "invalid_request"
-            };
-            json_error(status, code, e.to_string())
-        }
-    }
-}
-
-/// Any method but GET/HEAD on `/api/search`: a 405 in JSON, like its other errors.
-pub async fn api_wrong_method() -> Response {
-    let mut res = json_error(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "invalid_request",
-        "Search with GET.".to_string(),
-    );
-    res.headers_mut().insert(
-        axum::http::header::ALLOW,
-        axum::http::HeaderValue::from_static("GET,HEAD"),
-    );
-    res
-}
-
-async fn api_answer(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
+/// `GET /api/search?q=&limit=&offset=`. Its errors are `AppError`s like any handler's;
+/// the site layer renders every error under `/api/` as JSON (`web::errors::render_error_json`),
+/// so a script never sees the HTML page — a wrong method's 405 included.
+pub async fn api(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
     let raw = match read_query(q.as_deref()) {
         Ok(r) => r,
-        Err(m) => return Ok(api_error(m)),
+        Err(m) => return Err(AppError::BadRequest(m)),
     };
     let Some(text) = raw.q else {
-        return Ok(api_error(
+        return Err(AppError::BadRequest(
             "The q parameter (the words to find) is required.".into(),
         ));
     };
@@ -219,7 +176,7 @@ async fn api_answer(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<
     });
     let (fts, limit, offset) = match parsed {
         Ok(p) => p,
-        Err(m) => return Ok(api_error(m)),
+        Err(m) => return Err(AppError::BadRequest(m)),
     };
     let found = s.notes.search(&fts, limit, offset).await?;
     let total = found.total;
