@@ -116,6 +116,7 @@ impl Notes {
             published_at,
             updated_at: created_updated(published_at.unwrap_or(created), input.updated_at),
             properties: &properties,
+            content_kind: input.content_kind,
         };
         let id = q::insert(&self.db, &mut tx, &row).await?;
         tags::set_for_note(&self.db, &mut tx, id, &input.tags).await?;

@@ -159,6 +159,7 @@ pub async fn import_file(
     let photo_ids = ids_of(&stored);
     let input = NoteInput {
         content: body.to_string(),
+        content_kind: Default::default(),
         name: fm.title,
         slug: Some(slug.to_string()),
         tags,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::time::to_db;
-use crate::domain::{Note, Slug, Status};
+use crate::domain::{ContentKind, Note, Slug, Status};
 
 use super::{Db, Tx};
 
@@ -20,6 +20,7 @@ pub struct NoteRow {
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub properties: String,
+    pub content_kind: String,
 }
 
 impl NoteRow {
@@ -36,6 +37,7 @@ impl NoteRow {
             updated_at: self.updated_at,
             deleted_at: self.deleted_at,
             properties: crate::domain::Properties::from_stored(&self.properties),
+            content_kind: crate::domain::ContentKind::parse(&self.content_kind),
             tags: Vec::new(),
             photos: Vec::new(),
         }
@@ -70,6 +72,7 @@ pub struct NewRow<'a> {
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub properties: &'a str,
+    pub content_kind: ContentKind,
 }
 
 pub async fn slug_taken(db: &Db, tx: &mut Tx, slug: &str) -> sqlx::Result<bool> {
@@ -84,8 +87,8 @@ pub async fn slug_taken(db: &Db, tx: &mut Tx, slug: &str) -> sqlx::Result<bool> 
 pub async fn insert(db: &Db, tx: &mut Tx, row: &NewRow<'_>) -> sqlx::Result<i64> {
     db.count(1);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO notes (slug, title, content, status, created_at, published_at, updated_at, properties) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO notes (slug, title, content, status, created_at, published_at, updated_at, properties, content_kind) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(row.slug)
     .bind(row.title)
@@ -95,6 +98,7 @@ pub async fn insert(db: &Db, tx: &mut Tx, row: &NewRow<'_>) -> sqlx::Result<i64>
     .bind(row.published_at.map(to_db))
     .bind(to_db(row.updated_at))
     .bind(row.properties)
+    .bind(row.content_kind.as_str())
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -109,6 +113,7 @@ pub struct UpdateRow<'a> {
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub properties: &'a str,
+    pub content_kind: ContentKind,
     /// The `updated_at` the change was computed from: another write in between
     /// makes the update touch nothing (optimistic concurrency).
     pub read_at: DateTime<Utc>,
@@ -118,7 +123,7 @@ pub struct UpdateRow<'a> {
 pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<bool> {
     db.count(1);
     let done = sqlx::query(
-        "UPDATE notes SET title = ?, content = ?, status = ?, published_at = ?, updated_at = ?, properties = ? \
+        "UPDATE notes SET title = ?, content = ?, status = ?, published_at = ?, updated_at = ?, properties = ?, content_kind = ? \
          WHERE id = ? AND updated_at = ?",
     )
     .bind(row.title)
@@ -127,6 +132,7 @@ pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<b
     .bind(row.published_at.map(to_db))
     .bind(to_db(row.updated_at))
     .bind(row.properties)
+    .bind(row.content_kind.as_str())
     .bind(row.id)
     .bind(to_db(row.read_at))
     .execute(&mut **tx)
@@ -176,7 +182,7 @@ pub async fn purge(db: &Db, tx: &mut Tx, id: i64) -> sqlx::Result<()> {
 pub async fn by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<NoteRow>> {
     db.count(1);
     sqlx::query_as(
-        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
          FROM notes WHERE slug = ?",
     )
     .bind(slug)
@@ -187,7 +193,7 @@ pub async fn by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<NoteRow>> {
 pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<NoteRow>> {
     db.count(1);
     sqlx::query_as(
-        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
          FROM notes WHERE id = ?",
     )
     .bind(id)
@@ -206,7 +212,7 @@ pub async fn list_public(
     db.count(1);
     let mut rows: Vec<NoteRow> = match window {
         Window::Offset(offset) => sqlx::query_as(
-            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
              FROM notes WHERE status = 'published' AND deleted_at IS NULL \
              AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
              ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3",
@@ -217,7 +223,7 @@ pub async fn list_public(
         .fetch_all(db.pool())
         .await?,
         Window::Before(c) => sqlx::query_as(
-            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
              FROM notes WHERE status = 'published' AND deleted_at IS NULL \
              AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
              AND (published_at < ?3 OR (published_at = ?3 AND id < ?4)) \
@@ -230,7 +236,7 @@ pub async fn list_public(
         .fetch_all(db.pool())
         .await?,
         Window::After(c) => sqlx::query_as(
-            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
              FROM notes WHERE status = 'published' AND deleted_at IS NULL \
              AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
              AND (published_at > ?3 OR (published_at = ?3 AND id > ?4)) \
@@ -259,7 +265,7 @@ pub async fn list_all(
 ) -> sqlx::Result<Vec<NoteRow>> {
     db.count(1);
     sqlx::query_as(
-        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties \
+        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
          FROM notes WHERE (deleted_at IS NOT NULL) = ?1 \
          ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
     )

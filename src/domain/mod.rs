@@ -8,7 +8,7 @@ pub mod slug;
 pub mod tag;
 pub mod time;
 
-pub use note::{MAX_PHOTOS, Note, NoteInput, NoteUpdate, Photo, Status};
+pub use note::{ContentKind, MAX_PHOTOS, Note, NoteInput, NoteUpdate, Photo, Status};
 pub use properties::{Deletion, Patch, Properties};
 pub use slug::Slug;
 pub use tag::Tag;

@@ -31,6 +31,37 @@ impl Status {
     }
 }
 
+/// What a note's content is written in. Both are rendered through the same sanitiser;
+/// the kind decides whether the text is first read as Markdown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ContentKind {
+    /// Markdown: the admin editor, import, a Micropub string.
+    #[default]
+    Markdown,
+    /// HTML as a Micropub client sent it (`{"html": …}`); returned the same way by
+    /// `q=source` and edited as HTML in the admin.
+    Html,
+}
+
+impl ContentKind {
+    /// Reads the stored column (anything unknown is Markdown, the safe reading).
+    pub fn parse(s: &str) -> Self {
+        if s == "html" {
+            ContentKind::Html
+        } else {
+            ContentKind::Markdown
+        }
+    }
+
+    /// The stored column's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentKind::Markdown => "markdown",
+            ContentKind::Html => "html",
+        }
+    }
+}
+
 /// A stored note with its tags.
 #[derive(Debug, Clone)]
 pub struct Note {
@@ -38,8 +69,9 @@ pub struct Note {
     pub slug: Slug,
     /// Explicit name, or the leading `# Heading` of the content.
     pub title: Option<String>,
-    /// The Markdown exactly as written.
+    /// The content exactly as written (Markdown, or HTML when `content_kind` says so).
     pub content: String,
+    pub content_kind: ContentKind,
     pub status: Status,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
@@ -90,6 +122,8 @@ impl Note {
 #[derive(Debug, Clone, Default)]
 pub struct NoteInput {
     pub content: String,
+    /// Markdown unless a writer sent HTML.
+    pub content_kind: ContentKind,
     /// An explicit name (Micropub `name`); otherwise a leading heading is used.
     pub name: Option<String>,
     /// A requested custom slug (create only; ignored on update).

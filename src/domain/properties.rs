@@ -9,7 +9,34 @@ pub const RESPONSE_PROPERTIES: [&str; 4] = ["in-reply-to", "like-of", "repost-of
 
 /// Properties the note keeps in its own columns, tags and photo rows; they are never
 /// kept twice in the properties JSON (where an old row has them, they are ignored).
+/// `category` is kept only for its person tags ([`is_person_tag`]); its plain words are
+/// the note's tags.
 pub const INTERPRETED: [&str; 5] = ["content", "name", "category", "post-status", "published"];
+
+/// A category that names a person or a page rather than a topic: an http(s) URL, or
+/// an object (an `h-card`). It is shown as a `u-category` link, never made a tag.
+pub fn is_person_tag(v: &Value) -> bool {
+    match v {
+        Value::Object(_) => true,
+        Value::String(s) => {
+            let s = s.trim();
+            (s.starts_with("https://") || s.starts_with("http://"))
+                && url::Url::parse(s).is_ok_and(|u| u.host().is_some())
+        }
+        _ => false,
+    }
+}
+
+/// The person tags of a `category` value list (see [`is_person_tag`]).
+fn person_tags(values: &Value) -> Option<Value> {
+    let list: Vec<Value> = values
+        .as_array()?
+        .iter()
+        .filter(|v| is_person_tag(v))
+        .cloned()
+        .collect();
+    (!list.is_empty()).then_some(Value::Array(list))
+}
 
 /// Properties kept verbatim: a JSON object whose every value is an array. Micropub
 /// commands (`mp-*`) and the interpreted properties are never kept here.
@@ -59,7 +86,11 @@ impl Properties {
             if !values.is_array() {
                 return Err(PropertyError::NotAnArray(name));
             }
-            if kept(&name) {
+            if name == "category" {
+                if let Some(people) = person_tags(&values) {
+                    out.insert(name, people);
+                }
+            } else if kept(&name) {
                 out.insert(name, values);
             }
         }
@@ -75,7 +106,10 @@ impl Properties {
         };
         Properties(
             map.into_iter()
-                .filter(|(k, v)| kept(k) && v.is_array())
+                .filter_map(|(k, v)| match k.as_str() {
+                    "category" => person_tags(&v).map(|p| (k, p)),
+                    _ => (kept(&k) && v.is_array()).then_some((k, v)),
+                })
                 .collect(),
         )
     }
@@ -122,8 +156,11 @@ impl Properties {
     pub fn kept_from(map: &Map<String, Value>) -> Self {
         Properties(
             map.iter()
-                .filter(|(k, v)| kept(k) && v.as_array().is_some_and(|a| !a.is_empty()))
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .filter_map(|(k, v)| match k.as_str() {
+                    "category" => person_tags(v).map(|p| (k.clone(), p)),
+                    _ => (kept(k) && v.as_array().is_some_and(|a| !a.is_empty()))
+                        .then(|| (k.clone(), v.clone())),
+                })
                 .collect(),
         )
     }
@@ -279,6 +316,19 @@ mod tests {
         assert_eq!(p.response(), Some("like-of"));
         assert!(Properties::from_value(json!({"like-of": "x"})).is_err());
         assert!(Properties::from_value(json!({"bad name": ["x"]})).is_err());
+    }
+
+    #[test]
+    fn person_tags_are_kept_words_are_not() {
+        let p = Properties::from_value(json!({
+            "category": ["indieweb", "https://alice.example/", {"type": ["h-card"], "properties": {}}, "http://"]
+        }))
+        .unwrap();
+        assert_eq!(
+            p.to_json(),
+            r#"{"category":["https://alice.example/",{"properties":{},"type":["h-card"]}]}"#
+        );
+        assert!(Properties::from_value(json!({"category": ["a", "b"]})).unwrap().is_empty());
     }
 
     #[test]

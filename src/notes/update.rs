@@ -14,7 +14,8 @@ use crate::db::notes::{self as q, UpdateRow};
 use crate::db::{media as media_q, tags};
 use crate::domain::markdown::split_title;
 use crate::domain::time::{now, rfc3339};
-use crate::domain::{Note, NoteUpdate, Properties, Slug, Status, Tag};
+use crate::domain::properties::is_person_tag;
+use crate::domain::{ContentKind, Note, NoteUpdate, Properties, Slug, Status, Tag};
 
 /// Attempts of an update that keeps meeting concurrent writes before it gives up.
 const MAX_TRIES: usize = 10;
@@ -44,6 +45,11 @@ impl Notes {
         let mut map = full_properties(&note);
         change.patch.apply(&mut map);
         let content = clean_content(&text_of(map.get("content")))?;
+        let content_kind = if change.patch.touches("content") {
+            kind_of(map.get("content"))
+        } else {
+            note.content_kind
+        };
         let name = map
             .get("name")
             .and_then(|v| v.as_array())
@@ -88,6 +94,7 @@ impl Notes {
             published_at,
             updated_at: now().max(note.updated_at + chrono::Duration::microseconds(1)),
             properties: &properties,
+            content_kind,
             read_at: note.updated_at,
         };
         if !q::update(&self.db, &mut tx, &row).await? {
@@ -139,7 +146,11 @@ pub fn slug_from_url(site_url: &str, url: &str) -> Option<Slug> {
 pub fn full_properties(note: &Note) -> Map<String, Value> {
     let mut map = Map::new();
     if !note.content.is_empty() {
-        map.insert("content".into(), json!([note.content]));
+        let content = match note.content_kind {
+            ContentKind::Markdown => json!([note.content]),
+            ContentKind::Html => json!([{ "html": note.content }]),
+        };
+        map.insert("content".into(), content);
     }
     if let Some(t) = explicit_name(note) {
         map.insert("name".into(), json!([t]));
@@ -152,7 +163,15 @@ pub fn full_properties(note: &Note) -> Map<String, Value> {
     if let Some(p) = note.published_at {
         map.insert("published".into(), json!([rfc3339(p)]));
     }
+    let tags = map.remove("category");
     note.properties.merge_into(&mut map);
+    // Tags first, then the person tags kept as properties: one `category` list.
+    if let Some(Value::Array(mut words)) = tags {
+        if let Some(Value::Array(people)) = map.remove("category") {
+            words.extend(people);
+        }
+        map.insert("category".into(), Value::Array(words));
+    }
     map
 }
 
@@ -174,6 +193,20 @@ fn value_text(v: &Value) -> String {
             .unwrap_or_default()
             .to_string(),
         _ => String::new(),
+    }
+}
+
+/// HTML when the (first) content value is `{"html": …}`, else Markdown.
+fn kind_of(values: Option<&Value>) -> ContentKind {
+    let html = values
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .and_then(|v| v.get("html"))
+        .is_some_and(Value::is_string);
+    if html {
+        ContentKind::Html
+    } else {
+        ContentKind::Markdown
     }
 }
 
@@ -199,7 +232,7 @@ fn tags_of(values: Option<&Value>) -> Result<Vec<Tag>, NoteError> {
         .cloned()
         .unwrap_or_default();
     let mut parsed = Vec::with_capacity(list.len());
-    for v in &list {
+    for v in list.iter().filter(|v| !is_person_tag(v)) {
         let Some(s) = v.as_str() else {
             return Err(NoteError::Invalid(format!(
                 "The category {v} is not a tag."
