@@ -48,6 +48,8 @@ pub struct Shared {
     pub auth: Arc<crate::auth::AuthState>,
     /// The photo pipeline and store.
     pub media: crate::media::MediaStore,
+    /// Micropub's token checking (verifier + cache).
+    pub micropub: crate::micropub::Tokens,
 }
 
 impl AppState {
@@ -79,6 +81,7 @@ impl AppState {
         let auth = crate::auth::shared(&config, db.clone());
         let media = crate::media::MediaStore::new(db.clone(), &config);
         AppState(Arc::new(Shared {
+            micropub: crate::micropub::Tokens::default(),
             media,
             http,
             auth,
@@ -100,6 +103,9 @@ pub fn build_router(state: AppState) -> Router {
         .merge(crate::auth::router())
         .merge(crate::web::media::router())
         .merge(crate::web::admin::router(UploadLimits::from_config(
+            &state.config,
+        )))
+        .merge(crate::micropub::router(UploadLimits::from_config(
             &state.config,
         )))
         .fallback(crate::web::errors::not_found)

@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod generation;
 pub mod limits;
 pub mod media;
+pub mod micropub;
 pub mod notes;
 pub mod server;
 pub mod site;

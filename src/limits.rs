@@ -1,7 +1,7 @@
 //! Request limits, decided in one place: how long a handler may take, and what the
-//! upload routes accept (their body size and their longer time limit). The editor's
-//! routes are the upload routes today; Micropub's media endpoint joins them by adding
-//! its path to [`UPLOAD_ROUTES`] and wearing [`UploadLimits::body_limit`].
+//! upload routes accept (their body size and their longer time limit). The upload
+//! routes are the editor's and Micropub's ([`UPLOAD_ROUTES`]); each wears
+//! [`UploadLimits::body_limit`].
 
 use std::time::Duration;
 
@@ -24,11 +24,22 @@ pub const ADMIN_EDIT: &str = "/admin/edit/{id}";
 /// `/admin/preview`: the editor's preview (reads the same multipart form).
 pub const ADMIN_PREVIEW: &str = "/admin/preview";
 
+/// `/micropub`: the Micropub endpoint (multipart posts carry photos).
+pub const MICROPUB: &str = "/micropub";
+/// `/micropub/media`: the Micropub media endpoint.
+pub const MICROPUB_MEDIA: &str = "/micropub/media";
+
 /// The routes that take uploads (as matched-path patterns). Only these get
 /// [`UPLOAD_TIMEOUT`], and only for a multipart POST: a client cannot buy itself
 /// minutes elsewhere by claiming to upload. Their handlers check the session (or, for
 /// Micropub, the token) before reading the body.
-pub const UPLOAD_ROUTES: &[&str] = &[ADMIN_NEW, ADMIN_EDIT, ADMIN_PREVIEW];
+pub const UPLOAD_ROUTES: &[&str] = &[
+    ADMIN_NEW,
+    ADMIN_EDIT,
+    ADMIN_PREVIEW,
+    MICROPUB,
+    MICROPUB_MEDIA,
+];
 
 /// What an upload route accepts, from the configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -48,12 +48,15 @@ impl Site {
             .as_ref()
             .map(|u| u.to_string())
             .unwrap_or_else(|| format!("{}/", c.site_url));
-        let mut links = vec![format!("<{}/micropub>; rel=\"micropub\"", c.site_url)];
+        // Micropub verifies tokens with the owner's token endpoint: without `ADMIN_ME`
+        // there is none, so the endpoint is not advertised.
+        let mut links = Vec::new();
         if let Some(me) = &c.admin_me {
+            links.push(format!("<{}/micropub>; rel=\"micropub\"", c.site_url));
             links.push(format!("<{me}>; rel=\"me\""));
         }
         Site {
-            link: RwLock::new(HeaderValue::from_str(&links.join(", ")).ok()),
+            link: RwLock::new(link_value(&links)),
             base_links: links,
             discovered: RwLock::new(Vec::new()),
             name: c.site_name.clone(),
@@ -111,7 +114,7 @@ impl Site {
                 .iter()
                 .map(|l| format!("<{}>; rel=\"{}\"", l.href, l.rel)),
         );
-        let header = HeaderValue::from_str(&all.join(", ")).ok();
+        let header = link_value(&all);
         let mut d = self.discovered.write().unwrap_or_else(|p| p.into_inner());
         if *d == links {
             return false;
@@ -125,4 +128,12 @@ impl Site {
     pub fn abs(&self, path: &str) -> String {
         format!("{}{}", self.url, path)
     }
+}
+
+/// The `Link` header for these links; none at all when there are none.
+fn link_value(links: &[String]) -> Option<HeaderValue> {
+    if links.is_empty() {
+        return None;
+    }
+    HeaderValue::from_str(&links.join(", ")).ok()
 }

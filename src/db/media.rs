@@ -131,6 +131,17 @@ pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<MediaRow>> {
         .await
 }
 
+/// The newest media row (the media endpoint's `q=last`).
+pub async fn latest(db: &Db) -> sqlx::Result<Option<MediaRow>> {
+    db.count(1);
+    sqlx::query_as(
+        "SELECT id, uuid, path, mime, source_mime, width, height, bytes, animated, \
+         original_name, created_at FROM media ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_optional(db.pool())
+    .await
+}
+
 /// The media row a stored file belongs to: the image itself or one of its variants
 /// (`path` relative to the media folder, as stored).
 pub async fn id_by_path(db: &Db, path: &str) -> sqlx::Result<Option<i64>> {

@@ -260,6 +260,11 @@ impl MediaStore {
         ))
     }
 
+    /// The newest stored image (variants not loaded: callers want its URL).
+    pub async fn latest(&self) -> Result<Option<Media>, MediaError> {
+        Ok(q::latest(&self.db).await?.map(|r| r.into_media(Vec::new())))
+    }
+
     /// Many stored images with their variants, in two queries, keyed by id.
     pub async fn get_many(&self, ids: &[i64]) -> Result<HashMap<i64, Media>, MediaError> {
         let rows = q::by_ids(&self.db, ids).await?;

@@ -41,6 +41,19 @@ impl Notes {
     }
 
     /// How a tag was first written, when any note ever had it.
+    /// The tags in use (Micropub `q=category`), most used first; `filter` keeps those
+    /// containing it, compared as tags are (case-insensitive).
+    pub async fn categories(
+        &self,
+        filter: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<String>, NoteError> {
+        let filter = filter
+            .map(|f| f.trim().to_lowercase())
+            .filter(|f| !f.is_empty());
+        Ok(tags::in_use(&self.db, filter.as_deref(), limit).await?)
+    }
+
     pub async fn tag_display(&self, name: &str) -> Result<Option<String>, NoteError> {
         Ok(tags::display_of(&self.db, name).await?)
     }

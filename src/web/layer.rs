@@ -91,8 +91,10 @@ where
     fn call(&mut self, mut req: Request) -> Self::Future {
         let state = self.layer.state.clone();
         let slot = Slot::attach(&mut req);
-        // JSON clients get JSON errors, whatever the layer itself answers.
-        let json = req.uri().path().starts_with("/api/");
+        // API and Micropub clients get JSON errors, whatever the layer itself answers.
+        let path = req.uri().path();
+        let json =
+            path.starts_with("/api/") || path == "/micropub" || path.starts_with("/micropub/");
         if headers::uri_too_long(req.uri()) {
             let res = AppError::UriTooLong.into_response();
             return SiteFuture::answered(state, slot, json, res);

@@ -1,0 +1,95 @@
+//! Creating a post: photos resolved (an upload of this request, a stored image named
+//! by its `/media/…` URL, or another site's image kept as sent), the note written by
+//! the notes service under the same rules as the admin's, and `201 Created` with the
+//! permalink. If the note is refused, the files this request uploaded are removed.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::body::discard;
+use super::error::MicropubError;
+use super::parse::{Entry, PhotoSource};
+use crate::app::AppState;
+use crate::domain::{MAX_PHOTOS, NoteInput, Properties};
+use crate::media::Media;
+use crate::notes::rules;
+
+/// Writes the post; `uploads` are the files of a multipart request, in order.
+pub async fn create(
+    s: &AppState,
+    entry: Entry,
+    uploads: Vec<Media>,
+) -> Result<Response, MicropubError> {
+    match write(s, entry, &uploads).await {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            discard(s, &uploads).await;
+            Err(e)
+        }
+    }
+}
+
+async fn write(s: &AppState, entry: Entry, uploads: &[Media]) -> Result<Response, MicropubError> {
+    let (content, content_kind) = entry.content.unwrap_or_default();
+    rules::check_text(&content, entry.name.as_deref(), entry.slug.as_deref())?;
+    if entry.photos.len() > MAX_PHOTOS {
+        return Err(MicropubError::invalid(format!(
+            "A post can have at most {MAX_PHOTOS} photos."
+        )));
+    }
+    let mut stored = Vec::new();
+    let mut outside = Vec::new();
+    for photo in entry.photos {
+        match photo.source {
+            PhotoSource::Upload(n) => {
+                let m = uploads
+                    .get(n)
+                    .ok_or_else(|| MicropubError::internal(&"an upload index out of range"))?;
+                stored.push((m.id, photo.alt));
+            }
+            PhotoSource::Url(url) => match s.media.by_url(&url).await? {
+                Some(m) => stored.push((m.id, photo.alt)),
+                None if url.starts_with("/media/") || is_own(s, &url) => {
+                    return Err(MicropubError::invalid(format!(
+                        "The photo {url} is not an image stored on this site."
+                    )));
+                }
+                None => outside.push(match photo.alt {
+                    Some(alt) => json!({ "value": url, "alt": alt }),
+                    None => Value::String(url),
+                }),
+            },
+        }
+    }
+    let mut kept = entry.kept;
+    if !outside.is_empty() {
+        kept.insert("photo".into(), Value::Array(outside));
+    }
+    let properties = Properties::from_value(Value::Object(kept))
+        .map_err(|e| MicropubError::invalid(e.to_string()))?;
+    let input = NoteInput {
+        content,
+        content_kind,
+        name: entry.name,
+        slug: entry.slug,
+        tags: entry.tags,
+        status: entry.status,
+        published_at: entry.published,
+        updated_at: None,
+        properties,
+        photos: Some(stored),
+    };
+    let note = s.notes.create(input).await?;
+    tracing::info!(note.slug = %note.slug, photos = note.photos.len(), "note created through Micropub");
+    let location = super::absolute(s, &note.path());
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)]).into_response())
+}
+
+/// A URL under this site's `/media/` that names no stored image is a mistake, not
+/// another site's photo.
+fn is_own(s: &AppState, url: &str) -> bool {
+    let site = s.config.site_url.trim_end_matches('/');
+    url.strip_prefix(site)
+        .is_some_and(|rest| rest.starts_with("/media/"))
+}

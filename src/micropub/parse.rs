@@ -1,0 +1,513 @@
+//! Micropub requests as clients send them — form-encoded (with `name[]`, `name[0]`
+//! and `content[html]` dialects), multipart (the same fields plus files) and JSON —
+//! turned into one [`Action`]. Pure: no I/O, so it is unit-tested and fuzzed alone.
+//!
+//! Types are checked only for the properties this server interprets (content, name,
+//! summary, category, photo, published, post-status, the response properties and
+//! syndication); anything else is kept verbatim, nested objects included, within
+//! limits on values and depth that no real post comes near.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::domain::properties::is_person_tag;
+use crate::domain::{ContentKind, Patch, Status, Tag};
+
+/// Most values one property may have (10 000 categories are refused, not stored).
+pub const MAX_VALUES: usize = 100;
+/// Deepest nesting of a JSON body (a `checkin` h-card is 4 deep).
+pub const MAX_DEPTH: usize = 16;
+/// Most properties a post may have.
+pub const MAX_PROPERTIES: usize = 100;
+
+/// Why a request could not be read; the message is for the person using the client.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub String);
+
+fn bad<T>(msg: impl Into<String>) -> Result<T, ParseError> {
+    Err(ParseError(msg.into()))
+}
+
+/// What a request asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Create(Entry),
+    Update { url: String, patch: Patch },
+    Delete { url: String },
+    Undelete { url: String },
+}
+
+impl Action {
+    /// The scope a token needs for this action.
+    pub fn scope(&self) -> &'static str {
+        match self {
+            Action::Create(_) => "create",
+            Action::Update { .. } => "update",
+            Action::Delete { .. } => "delete",
+            Action::Undelete { .. } => "undelete",
+        }
+    }
+}
+
+/// Where a photo comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhotoSource {
+    /// A URL: this site's `/media/…` (a stored image) or another site's (hotlinked).
+    Url(String),
+    /// The n-th file of a multipart request (counting from 0).
+    Upload(usize),
+}
+
+/// A photo of a new post, with its alt text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoRef {
+    pub source: PhotoSource,
+    pub alt: Option<String>,
+}
+
+/// A new post (`h-entry`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Entry {
+    pub content: Option<(String, ContentKind)>,
+    pub name: Option<String>,
+    /// The word categories: the post's tags.
+    pub tags: Vec<Tag>,
+    pub published: Option<DateTime<Utc>>,
+    pub status: Option<Status>,
+    pub slug: Option<String>,
+    pub photos: Vec<PhotoRef>,
+    /// Every other property, verbatim (person-tag categories under `category`).
+    pub kept: Map<String, Value>,
+}
+
+/// One field of a form: text, or (multipart) the n-th file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormValue {
+    Text(String),
+    File(usize),
+}
+
+/// Reads a form-encoded or multipart request (the token already taken out).
+pub fn parse_form(fields: Vec<(String, FormValue)>) -> Result<Action, ParseError> {
+    let mut props: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut files: Vec<(String, usize)> = Vec::new();
+    let (mut h, mut action, mut url) = (None, None, None);
+    for (key, value) in fields {
+        let (name, sub) = split_key(&key)?;
+        let value = match value {
+            FormValue::File(n) => {
+                files.push((name.to_string(), n));
+                continue;
+            }
+            FormValue::Text(t) => t,
+        };
+        match (name, sub) {
+            ("h", None) => h = Some(value),
+            ("action", None) => action = Some(value),
+            ("url", None) => url = Some(value),
+            (_, Some(sub)) => {
+                // `content[html]=…`, `location[latitude]=…`: one object value.
+                let slot = values_of(&mut props, name);
+                match slot.last_mut() {
+                    Some(Value::Object(o)) if !o.contains_key(sub) => {
+                        o.insert(sub.to_string(), Value::String(value));
+                    }
+                    _ => slot.push(json!({ sub: value })),
+                }
+            }
+            (_, None) => values_of(&mut props, name).push(Value::String(value)),
+        }
+    }
+    if let Some(action) = action {
+        return form_action(&action, url);
+    }
+    if let Some(h) = h.as_deref().map(str::trim)
+        && h != "entry"
+    {
+        return bad(format!(
+            "Only entries (h=entry) can be posted here, not h={h}."
+        ));
+    }
+    if props.len() > MAX_PROPERTIES {
+        return bad(format!(
+            "A post can have at most {MAX_PROPERTIES} properties."
+        ));
+    }
+    let mut map = Map::new();
+    for (name, values) in props {
+        map.insert(name, Value::Array(values));
+    }
+    let alts: Vec<String> = take_strings(&mut map, "mp-photo-alt")?;
+    let mut entry = entry_from(map)?;
+    // Files go after URL photos that came before them in the form; in practice a
+    // client sends one kind or the other.
+    for (name, n) in files {
+        if name != "photo" {
+            return bad(format!(
+                "Only photos can be uploaded with a post; the file field {name:?} is not one."
+            ));
+        }
+        entry.photos.push(PhotoRef {
+            source: PhotoSource::Upload(n),
+            alt: None,
+        });
+    }
+    if entry.photos.len() + alts.len() > 0 {
+        for (photo, alt) in entry.photos.iter_mut().zip(alts) {
+            if photo.alt.is_none() && !alt.trim().is_empty() {
+                photo.alt = Some(alt);
+            }
+        }
+    }
+    Ok(Action::Create(entry))
+}
+
+/// `name`, `name[]`, `name[3]` → (`name`, None); `name[key]` → (`name`, Some(`key`)).
+fn split_key(key: &str) -> Result<(&str, Option<&str>), ParseError> {
+    let Some(open) = key.find('[') else {
+        return Ok((key, None));
+    };
+    let (name, rest) = key.split_at(open);
+    let inner = rest
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .filter(|i| !i.contains(['[', ']']));
+    match inner {
+        Some("") => Ok((name, None)),
+        Some(i) if i.bytes().all(|b| b.is_ascii_digit()) => Ok((name, None)),
+        Some(i) => Ok((name, Some(i))),
+        None => bad(format!("The field name {key:?} is not understood.")),
+    }
+}
+
+fn values_of<'a>(props: &'a mut Vec<(String, Vec<Value>)>, name: &str) -> &'a mut Vec<Value> {
+    let i = match props.iter().position(|(n, _)| n == name) {
+        Some(i) => i,
+        None => {
+            props.push((name.to_string(), Vec::new()));
+            props.len() - 1
+        }
+    };
+    &mut props[i].1
+}
+
+fn form_action(action: &str, url: Option<String>) -> Result<Action, ParseError> {
+    let url = url
+        .filter(|u| !u.trim().is_empty())
+        .ok_or_else(|| ParseError(format!("The {action} action needs the post's url.")))?;
+    match action.trim() {
+        "delete" => Ok(Action::Delete { url }),
+        "undelete" => Ok(Action::Undelete { url }),
+        "update" => bad("Updates are sent as JSON (Content-Type: application/json)."),
+        other => bad(format!("Unknown action {other:?}.")),
+    }
+}
+
+/// Reads a JSON request: a new post (`{"type": ["h-entry"], "properties": {…}}`) or an
+/// action (`{"action": "update", "url": …, "replace": …}`).
+pub fn parse_json(body: &Value) -> Result<Action, ParseError> {
+    if depth(body) > MAX_DEPTH {
+        return bad(format!(
+            "The request is nested more than {MAX_DEPTH} levels deep."
+        ));
+    }
+    let Value::Object(obj) = body else {
+        return bad("The JSON body must be an object.");
+    };
+    if let Some(action) = obj.get("action") {
+        let Some(action) = action.as_str() else {
+            return bad("action must be a string.");
+        };
+        let url = match obj.get("url") {
+            Some(Value::String(u)) if !u.trim().is_empty() => u.clone(),
+            Some(_) => return bad("url must be a string."),
+            None => return bad(format!("The {action} action needs the post's url.")),
+        };
+        return match action {
+            "delete" => Ok(Action::Delete { url }),
+            "undelete" => Ok(Action::Undelete { url }),
+            "update" => {
+                let patch = Patch::from_micropub(body).map_err(|e| ParseError(e.to_string()))?;
+                check_patch(&patch)?;
+                Ok(Action::Update { url, patch })
+            }
+            other => bad(format!("Unknown action {other:?}.")),
+        };
+    }
+    match obj.get("type") {
+        Some(Value::Array(t)) if t.len() == 1 && t[0] == "h-entry" => {}
+        Some(Value::Array(t)) if t.len() == 1 && t[0].is_string() => {
+            return bad(format!(
+                "Only h-entry posts can be created here, not {}.",
+                t[0]
+            ));
+        }
+        Some(_) => return bad("type must be [\"h-entry\"]."),
+        None => return bad("A JSON post needs \"type\": [\"h-entry\"] (or an action)."),
+    }
+    let map = match obj.get("properties") {
+        Some(Value::Object(m)) => m.clone(),
+        Some(_) => return bad("properties must be an object."),
+        None => return bad("A JSON post needs its properties."),
+    };
+    if map.len() > MAX_PROPERTIES {
+        return bad(format!(
+            "A post can have at most {MAX_PROPERTIES} properties."
+        ));
+    }
+    for (name, values) in &map {
+        if !values.is_array() {
+            return bad(format!("The values of {name} must be an array."));
+        }
+    }
+    let mut map = map;
+    let alts = take_strings(&mut map, "mp-photo-alt")?;
+    let mut entry = entry_from(map)?;
+    for (photo, alt) in entry.photos.iter_mut().zip(alts) {
+        if photo.alt.is_none() && !alt.trim().is_empty() {
+            photo.alt = Some(alt);
+        }
+    }
+    Ok(Action::Create(entry))
+}
+
+fn depth(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+        Value::Object(o) => 1 + o.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Checks every property's values (arrays, within limits) and reads the interpreted
+/// ones into an [`Entry`].
+fn entry_from(mut map: Map<String, Value>) -> Result<Entry, ParseError> {
+    for (name, values) in &map {
+        check_values(name, values)?;
+    }
+    let mut entry = Entry::default();
+    if let Some(first) = take(&mut map, "content").into_iter().next() {
+        entry.content = Some(content_of(&first)?);
+    }
+    entry.name = take_strings(&mut map, "name")?.into_iter().next();
+    entry.slug = take_strings(&mut map, "mp-slug")?.into_iter().next();
+    if let Some(s) = take_strings(&mut map, "post-status")?.into_iter().next() {
+        entry.status = Some(Status::parse(&s).ok_or_else(|| {
+            ParseError(format!(
+                "post-status must be draft or published, not {s:?}."
+            ))
+        })?);
+    }
+    if let Some(s) = take_strings(&mut map, "published")?.into_iter().next() {
+        entry.published = Some(parse_date(&s)?);
+    }
+    let mut people = Vec::new();
+    let mut words = Vec::new();
+    for c in take(&mut map, "category") {
+        if is_person_tag(&c) {
+            people.push(c);
+        } else if let Value::String(s) = &c {
+            words
+                .push(Tag::parse(s).map_err(|e| {
+                    ParseError(format!("The category {s:?} cannot be a tag: {e}."))
+                })?);
+        } else {
+            return bad(format!(
+                "A category must be a word, a URL or an h-card, not {c}."
+            ));
+        }
+    }
+    entry.tags = Tag::dedupe(words.into_iter().map(Ok))
+        .map_err(|e| ParseError(format!("Tag refused: {e}.")))?;
+    if !people.is_empty() {
+        map.insert("category".into(), Value::Array(people));
+    }
+    for p in take(&mut map, "photo") {
+        entry.photos.push(photo_of(&p)?);
+    }
+    // Commands this server has no use for (mp-syndicate-to with no targets, …).
+    map.retain(|k, _| !k.starts_with("mp-"));
+    entry.kept = map;
+    Ok(entry)
+}
+
+fn take(map: &mut Map<String, Value>, name: &str) -> Vec<Value> {
+    match map.remove(name) {
+        Some(Value::Array(a)) => a,
+        _ => Vec::new(),
+    }
+}
+
+fn take_strings(map: &mut Map<String, Value>, name: &str) -> Result<Vec<String>, ParseError> {
+    take(map, name)
+        .into_iter()
+        .map(|v| match v {
+            Value::String(s) => Ok(s),
+            other => bad(format!("{name} must be text, not {other}.")),
+        })
+        .collect()
+}
+
+/// The checks every property gets, and the type checks of those we interpret.
+fn check_values(name: &str, values: &Value) -> Result<(), ParseError> {
+    if !valid_name(name) {
+        return bad(format!("{name:?} is not a property name."));
+    }
+    let Some(list) = values.as_array() else {
+        return bad(format!("The values of {name} must be an array."));
+    };
+    if list.len() > MAX_VALUES {
+        return bad(format!(
+            "{name} has {} values; at most {MAX_VALUES} are accepted.",
+            list.len()
+        ));
+    }
+    for v in list {
+        if v.is_array() {
+            return bad(format!(
+                "{name} contains an array inside its array of values."
+            ));
+        }
+        check_value(name, v)?;
+    }
+    Ok(())
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn check_value(name: &str, v: &Value) -> Result<(), ParseError> {
+    match name {
+        "content" => content_of(v).map(drop),
+        "name" | "summary" | "published" | "post-status" | "mp-slug" | "mp-photo-alt" => match v {
+            Value::String(_) => Ok(()),
+            _ => bad(format!("{name} must be text, not {v}.")),
+        },
+        "photo" => photo_of(v).map(drop),
+        "in-reply-to" | "like-of" | "repost-of" | "bookmark-of" | "syndication" => match v {
+            Value::String(s) if is_web_url(s) => Ok(()),
+            Value::Object(_) if name != "syndication" => Ok(()),
+            _ => bad(format!(
+                "{name} must be a web address (http or https), not {v}."
+            )),
+        },
+        _ => Ok(()),
+    }
+}
+
+fn is_web_url(s: &str) -> bool {
+    url::Url::parse(s.trim())
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+fn content_of(v: &Value) -> Result<(String, ContentKind), ParseError> {
+    match v {
+        Value::String(s) => Ok((s.clone(), ContentKind::Markdown)),
+        Value::Object(o) => match (o.get("html"), o.get("value")) {
+            (Some(Value::String(h)), _) => Ok((h.clone(), ContentKind::Html)),
+            (None, Some(Value::String(t))) => Ok((t.clone(), ContentKind::Markdown)),
+            _ => bad("content must be text or {\"html\": text}."),
+        },
+        _ => bad(format!(
+            "content must be text or {{\"html\": text}}, not {v}."
+        )),
+    }
+}
+
+fn photo_of(v: &Value) -> Result<PhotoRef, ParseError> {
+    let (url, alt) = match v {
+        Value::String(u) => (u.trim().to_string(), None),
+        Value::Object(o) => match (o.get("value"), o.get("alt")) {
+            (Some(Value::String(u)), None) => (u.trim().to_string(), None),
+            (Some(Value::String(u)), Some(Value::String(a))) => {
+                (u.trim().to_string(), Some(a.clone()))
+            }
+            _ => return bad("A photo must be a URL or {\"value\": URL, \"alt\": text}."),
+        },
+        _ => return bad(format!("A photo must be a URL, not {v}.")),
+    };
+    let own_path = url.starts_with("/media/");
+    if !own_path && !is_web_url(&url) {
+        return bad(format!(
+            "The photo {url:?} is not a web address; upload the file instead."
+        ));
+    }
+    Ok(PhotoRef {
+        source: PhotoSource::Url(url),
+        alt: alt.filter(|a| !a.trim().is_empty()),
+    })
+}
+
+/// `published`: RFC 3339, or the same without seconds or without an offset (read as
+/// UTC), as clients write it.
+pub fn parse_date(s: &str) -> Result<DateTime<Utc>, ParseError> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.to_utc());
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%d %H:%M:%S%:z",
+    ] {
+        if let Ok(t) = DateTime::parse_from_str(s, f) {
+            return Ok(t.to_utc());
+        }
+    }
+    for f in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Ok(t.and_utc());
+        }
+    }
+    bad(format!(
+        "published {s:?} is not a date and time (e.g. 2026-11-29T10:30:00Z)."
+    ))
+}
+
+/// An update's values are checked as a new post's would be.
+fn check_patch(patch: &Patch) -> Result<(), ParseError> {
+    for (name, values) in patch.replace.iter().chain(&patch.add) {
+        check_values(name, &Value::Array(values.clone()))?;
+        match name.as_str() {
+            "published" => {
+                for v in values {
+                    parse_date(v.as_str().unwrap_or_default())?;
+                }
+            }
+            "post-status" => {
+                for v in values {
+                    let s = v.as_str().unwrap_or_default();
+                    if Status::parse(s).is_none() {
+                        return bad(format!(
+                            "post-status must be draft or published, not {s:?}."
+                        ));
+                    }
+                }
+            }
+            "category" => {
+                for v in values.iter().filter(|v| !is_person_tag(v)) {
+                    let Some(s) = v.as_str() else {
+                        return bad(format!(
+                            "A category must be a word, a URL or an h-card, not {v}."
+                        ));
+                    };
+                    Tag::parse(s).map_err(|e| {
+                        ParseError(format!("The category {s:?} cannot be a tag: {e}."))
+                    })?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "parse_tests.rs"]
+mod tests;
