@@ -22,6 +22,9 @@ use crate::auth::urls::same_profile;
 
 /// Longest an answer of the token endpoint is reused.
 pub const CACHE_FOR: Duration = Duration::from_secs(5 * 60);
+/// How long a "not valid" answer is reused: a client retrying a bad token (or a
+/// stranger trying many) does not make the site call the token endpoint each time.
+pub const REFUSAL_CACHED_FOR: Duration = Duration::from_secs(60);
 /// Most answers kept; beyond it, expired ones go first, then the oldest.
 const CACHE_ENTRIES: usize = 1024;
 
@@ -147,7 +150,8 @@ pub fn parse_answer(body: &[u8], content_type: Option<&str>) -> Option<Grant> {
 #[derive(Debug)]
 pub struct Tokens {
     verifier: Box<dyn Verifier>,
-    cache: Mutex<HashMap<String, (Instant, Grant)>>,
+    /// Token hash → when the answer expires, and the answer (`None`: not valid).
+    cache: Mutex<HashMap<String, (Instant, Option<Grant>)>>,
 }
 
 impl Default for Tokens {
@@ -171,17 +175,24 @@ impl Tokens {
             return Err(MicropubError::not_configured());
         };
         let key = sha256_hex(token);
+        let invalid = || {
+            MicropubError::unauthorized(
+                "The access token is not valid (expired, revoked or unknown).",
+            )
+        };
         let grant = match self.cached(&key) {
-            Some(g) => g,
+            Some(Some(g)) => g,
+            Some(None) => return Err(invalid()),
             None => {
                 let g = self
                     .verifier
                     .verify(state, token)
                     .await
                     .map_err(|e| match e {
-                        TokenError::Invalid => MicropubError::unauthorized(
-                            "The access token is not valid (expired, revoked or unknown).",
-                        ),
+                        TokenError::Invalid => {
+                            self.store(key.clone(), None, REFUSAL_CACHED_FOR);
+                            invalid()
+                        }
                         TokenError::NotConfigured => MicropubError::not_configured(),
                         TokenError::Unavailable(why) => {
                             tracing::warn!(error = %why, "could not verify a Micropub token");
@@ -191,7 +202,7 @@ impl Tokens {
                             )
                         }
                     })?;
-                self.store(key, g.clone());
+                self.store(key, Some(g.clone()), CACHE_FOR);
                 g
             }
         };
@@ -203,30 +214,39 @@ impl Tokens {
         Ok(grant)
     }
 
-    fn cached(&self, key: &str) -> Option<Grant> {
+    /// A remembered answer still in force: `Some(None)` means "not valid".
+    fn cached(&self, key: &str) -> Option<Option<Grant>> {
         let cache = self.cache.lock().ok()?;
         cache
             .get(key)
-            .filter(|(at, _)| at.elapsed() < CACHE_FOR)
+            .filter(|(until, _)| Instant::now() < *until)
             .map(|(_, g)| g.clone())
     }
 
-    fn store(&self, key: String, grant: Grant) {
+    fn store(&self, key: String, grant: Option<Grant>, for_how_long: Duration) {
         let Ok(mut cache) = self.cache.lock() else {
             return;
         };
+        let now = Instant::now();
         if cache.len() >= CACHE_ENTRIES {
-            cache.retain(|_, (at, _)| at.elapsed() < CACHE_FOR);
+            cache.retain(|_, (until, _)| now < *until);
         }
         if cache.len() >= CACHE_ENTRIES
-            && let Some(oldest) = cache
+            && let Some(first) = cache
                 .iter()
-                .min_by_key(|(_, (at, _))| *at)
+                .min_by_key(|(_, (until, _))| *until)
                 .map(|(k, _)| k.clone())
         {
-            cache.remove(&oldest);
+            cache.remove(&first);
         }
-        cache.insert(key, (Instant::now(), grant));
+        cache.insert(key, (now + for_how_long, grant));
+    }
+
+    /// Forgets every remembered answer (tests; a future "revoke" of the blog's own).
+    pub fn forget_all(&self) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.clear();
+        }
     }
 }
 
