@@ -212,7 +212,9 @@ async fn read_multipart(
                 g.require("create")?;
                 let linked = fields
                     .iter()
-                    .filter(|(k, _)| k.split('[').next() == Some("photo"))
+                    .filter(|(k, v)| {
+                        matches!(v, FormValue::Text(_)) && k.split('[').next() == Some("photo")
+                    })
                     .count();
                 if let Some(m) = store(s, field, linked + uploads.len()).await? {
                     fields.push((name, FormValue::File(uploads.len())));
