@@ -259,7 +259,8 @@ pub async fn discard(s: &AppState, uploads: &[Media]) {
     s.media.delete_many(&ids).await;
 }
 
-async fn text(mut field: Field<'_>) -> Result<String, MicropubError> {
+/// A text field, at most 200 kB of UTF-8.
+pub async fn text(mut field: Field<'_>) -> Result<String, MicropubError> {
     let mut out = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
         if out.len() + chunk.len() > MAX_FIELD {

@@ -57,7 +57,7 @@ async fn store(s: &AppState, req: Request) -> Result<Response, MicropubError> {
                     "The access token was sent twice (header and body): send it once.",
                 ));
             }
-            let token = field.text().await.unwrap_or_default();
+            let token = body::text(field).await?;
             grant = Some(s.micropub.check(s, &token).await?);
             continue;
         }
