@@ -1,0 +1,7 @@
+//! Micropub over real HTTP against a fake token endpoint on 127.0.0.1: every
+//! micropub.rocks server test (named by its number), the dialects of real clients,
+//! tokens, queries, the media endpoint and bad input.
+
+mod client;
+mod create;
+mod token_endpoint;
