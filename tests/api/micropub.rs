@@ -4,4 +4,8 @@
 
 mod client;
 mod create;
+mod media;
+mod query;
 mod token_endpoint;
+mod tokens;
+mod update;

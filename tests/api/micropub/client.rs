@@ -109,6 +109,15 @@ impl Blog {
         self.send(reqwest::Method::GET, path, Req::default()).await
     }
 
+    /// `GET path` with extra headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Res {
+        let req = Req {
+            headers,
+            ..Req::default()
+        };
+        self.send(reqwest::Method::GET, path, req).await
+    }
+
     /// `GET path` with a bearer token.
     pub async fn get_as(&self, path: &str, token: &str) -> Res {
         let req = Req {

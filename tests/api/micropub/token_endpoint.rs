@@ -128,11 +128,6 @@ impl TokenEndpoint {
             .insert(token.to_string(), grant);
     }
 
-    /// Forgets `token`: the endpoint answers `invalid_token` from now on.
-    pub fn revoke(&self, token: &str) {
-        self.inner.grants.lock().unwrap().remove(token);
-    }
-
     pub fn set_mode(&self, mode: Mode) {
         *self.inner.mode.lock().unwrap() = mode;
     }
