@@ -3,8 +3,11 @@
 //! tokens, queries, the media endpoint and bad input.
 
 mod client;
+mod clients;
 mod create;
+mod input;
 mod media;
+mod pages;
 mod query;
 mod token_endpoint;
 mod tokens;

@@ -167,8 +167,41 @@ impl Blog {
 
     /// `POST path` as multipart/form-data.
     pub async fn multipart(&self, path: &str, token: Option<&str>, parts: &[Part<'_>]) -> Res {
-        let ct = format!("multipart/form-data; boundary={BOUNDARY}");
-        self.post_to(path, token, &ct, multipart(parts)).await
+        self.post_to(path, token, &multipart_type(), multipart(parts))
+            .await
+    }
+
+    /// `POST path` handed to the app's router in process (`oneshot`), for bodies over
+    /// the limits: over TCP a server may answer 413 and close before the client has
+    /// sent everything, and the client then sees a reset instead of the answer.
+    pub async fn post_in_process(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Res {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let mut req = axum::http::Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("content-type", content_type)
+            .header("content-length", body.len());
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = req.body(axum::body::Body::from(body)).unwrap();
+        let router = starpunk::app::build_router(self.server.state.clone());
+        let res = router.oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Res {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     /// Creates with the full token and returns the Location (asserting 201).
@@ -304,6 +337,11 @@ pub fn assert_error(res: &Res, status: StatusCode, code: &str) -> Value {
     let desc = v["error_description"].as_str().unwrap_or("");
     assert!(!desc.trim().is_empty(), "a description: {v}");
     v
+}
+
+/// The `Content-Type` of a body built by [`multipart`].
+pub fn multipart_type() -> String {
+    format!("multipart/form-data; boundary={BOUNDARY}")
 }
 
 /// Builds a multipart/form-data body.
