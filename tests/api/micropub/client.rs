@@ -274,10 +274,10 @@ pub struct Req<'a> {
 fn collect_entry_urls(items: &Value, out: &mut Vec<String>) {
     for item in items.as_array().into_iter().flatten() {
         let types = item["type"].as_array().cloned().unwrap_or_default();
-        if types.iter().any(|t| t == "h-entry") {
-            if let Some(u) = item["properties"]["url"][0].as_str() {
-                out.push(u.to_string());
-            }
+        if types.iter().any(|t| t == "h-entry")
+            && let Some(u) = item["properties"]["url"][0].as_str()
+        {
+            out.push(u.to_string());
         }
         collect_entry_urls(&item["children"], out);
     }

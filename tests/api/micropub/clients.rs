@@ -125,7 +125,7 @@ async fn ia_writer_html_draft_then_published() {
         )
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
-    assert_eq!(blog.home_entries().await, [loc.clone()]);
+    assert_eq!(blog.home_entries().await, std::slice::from_ref(&loc));
     let e = entry_at(&blog, &loc).await;
     assert_eq!(e["properties"]["name"], json!(["A Long Read"]));
     let (_, rendered) = content(&e);

@@ -34,7 +34,7 @@ async fn created_note_is_on_home_and_in_feeds_at_once() {
     let loc = blog
         .create_form("h=entry&content=Fresh+off+the+press&category=news")
         .await;
-    assert_eq!(blog.home_entries().await, [loc.clone()]);
+    assert_eq!(blog.home_entries().await, std::slice::from_ref(&loc));
     let atom = parse_feed(&blog.get("/feed.atom").await.body);
     assert_eq!(atom["bozo"], 0, "{}", atom["bozo_exception"]);
     let entries = atom["entries"].as_array().unwrap();

@@ -255,3 +255,85 @@ async fn verify(State(p): State<Arc<Inner>>, headers: HeaderMap) -> Response {
     }))
     .into_response()
 }
+
+/// The fake itself, so that a failing Micropub test points at the app, not at it.
+#[tokio::test]
+async fn the_fake_answers_like_a_token_endpoint() {
+    let fake = TokenEndpoint::start(Advert::HtmlLink).await;
+    fake.grant("t1", "create");
+    fake.grant_with(
+        "t2",
+        Grant {
+            me: fake.me(),
+            scope: "update".into(),
+            client_id: CLIENT_ID.into(),
+            form: true,
+        },
+    );
+    let http = reqwest::Client::new();
+    let profile = http
+        .get(fake.me())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(profile.contains(&format!(
+        r#"<link rel="token_endpoint" href="{}/token">"#,
+        fake.base
+    )));
+    let ask = |token: &'static str| http.get(fake.token_url()).bearer_auth(token).send();
+    let one = ask("t1").await.unwrap();
+    assert_eq!(one.status(), StatusCode::OK);
+    let v: serde_json::Value = one.json().await.unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"me": fake.me(), "client_id": CLIENT_ID, "scope": "create"})
+    );
+    let two = ask("t2").await.unwrap().text().await.unwrap();
+    assert!(two.contains("scope=update"), "{two}");
+    let bad = ask("nope").await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(fake.calls(), 3);
+    assert_eq!(fake.calls_for("t1"), 1);
+    fake.set_mode(Mode::Fail);
+    assert_eq!(
+        ask("t1").await.unwrap().status(),
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    let meta = TokenEndpoint::start(Advert::Metadata).await;
+    let m: serde_json::Value = http
+        .get(format!(
+            "{}/.well-known/oauth-authorization-server",
+            meta.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m["token_endpoint"], meta.token_url());
+    assert!(
+        http.get(dead_url().await).send().await.is_err(),
+        "nobody listens"
+    );
+}
+
+/// The app's own discovery finds the token endpoint however the profile advertises it.
+#[tokio::test]
+async fn the_app_discovers_the_fake_token_endpoint() {
+    for advert in [Advert::HtmlLink, Advert::LinkHeader, Advert::Metadata] {
+        let blog = super::client::Blog::start_with(advert, &[]).await;
+        let found = starpunk::auth::endpoints::current(&blog.server.state)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            found.token_endpoint.as_ref().map(|u| u.to_string()),
+            Some(blog.tokens.token_url()),
+            "{advert:?}"
+        );
+    }
+}

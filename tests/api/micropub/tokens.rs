@@ -320,6 +320,9 @@ async fn not_configured_without_admin_me() {
 #[tokio::test]
 async fn configured_pages_advertise_the_endpoint() {
     let blog = Blog::start().await;
+    // The token endpoint is known once discovered, which a Micropub request does.
+    let config = blog.get_as("/micropub?q=config", &blog.token).await;
+    assert_eq!(config.status, StatusCode::OK, "{}", config.body);
     let home = blog.get("/").await;
     assert!(
         home.header("link")
