@@ -177,3 +177,28 @@ async fn markdown_content_round_trips() {
     let (_, rendered) = content(&entry_at(&blog, &loc).await);
     assert!(rendered.contains("<em>emphasis</em>"), "{rendered}");
 }
+
+/// Content types with parameters, as many clients send them.
+#[tokio::test]
+async fn content_types_with_a_charset() {
+    let blog = Blog::start().await;
+    let res = blog
+        .post(
+            Some(&blog.token),
+            "application/x-www-form-urlencoded; charset=utf-8",
+            "h=entry&content=caf%C3%A9+form".as_bytes().to_vec(),
+        )
+        .await;
+    let loc = created(&res);
+    assert_eq!(content(&entry_at(&blog, &loc).await).0, "café form");
+    let body = json!({"type": ["h-entry"], "properties": {"content": ["café json"]}});
+    let res = blog
+        .post(
+            Some(&blog.token),
+            "application/json; charset=utf-8",
+            body.to_string().into_bytes(),
+        )
+        .await;
+    let loc = created(&res);
+    assert_eq!(content(&entry_at(&blog, &loc).await).0, "café json");
+}
