@@ -2,9 +2,11 @@
 //! micropub.rocks server test (named by its number), the dialects of real clients,
 //! tokens, queries, the media endpoint and bad input.
 
+mod browsers;
 mod client;
 mod clients;
 mod create;
+mod delete;
 mod input;
 mod media;
 mod pages;
