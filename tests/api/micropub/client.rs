@@ -62,6 +62,8 @@ impl Blog {
             token,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // A hanging app fails the test instead of hanging the suite.
+                .timeout(std::time::Duration::from_secs(60))
                 .build()
                 .unwrap(),
         }

@@ -244,7 +244,12 @@ async fn hanging_endpoint_is_503_in_time() {
     let blog = Blog::start().await;
     blog.tokens.set_mode(Mode::Hang);
     let started = Instant::now();
-    let res = blog.form(Some(&blog.token), "h=entry&content=slow").await;
+    let res = tokio::time::timeout(
+        Duration::from_secs(10),
+        blog.form(Some(&blog.token), "h=entry&content=slow"),
+    )
+    .await
+    .expect("an answer, not a hang");
     let took = started.elapsed();
     assert_error(
         &res,
