@@ -56,6 +56,13 @@ async fn t501_delete_json() {
         .create_json(&json!({"type":["h-entry"],"properties":{"content":["This post will be deleted when the test succeeds."]}}))
         .await;
     delete_and_check(&blog, &loc, true).await;
+    // The owner's token still sees a deleted note (issue: "drafts and deleted notes
+    // visible to the owner's token").
+    let src = blog.source(&loc).await;
+    assert_eq!(
+        src["properties"]["content"],
+        json!(["This post will be deleted when the test succeeds."])
+    );
 }
 
 #[tokio::test]
@@ -117,4 +124,23 @@ async fn delete_scope_also_undeletes_and_create_scope_cannot_delete() {
         .await;
     let v = assert_error(&res, INSUFFICIENT_SCOPE_STATUS, "insufficient_scope");
     assert_eq!(v["scope"], "update");
+}
+
+#[tokio::test]
+async fn undelete_scope_alone_may_only_undelete() {
+    let blog = Blog::start().await;
+    let loc = blog.create_form("content=restorable").await;
+    let restorer = blog.token_with("undelete");
+    let res = blog
+        .form(Some(&restorer), &format!("action=delete&url={loc}"))
+        .await;
+    let v = assert_error(&res, INSUFFICIENT_SCOPE_STATUS, "insufficient_scope");
+    assert_eq!(v["scope"], "delete");
+    assert_eq!(blog.page(&loc).await.status, StatusCode::OK);
+    delete_and_check(&blog, &loc, false).await;
+    let res = blog
+        .form(Some(&restorer), &format!("action=undelete&url={loc}"))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    assert_eq!(blog.page(&loc).await.status, StatusCode::OK);
 }
