@@ -56,8 +56,7 @@ async fn t501_delete_json() {
         .create_json(&json!({"type":["h-entry"],"properties":{"content":["This post will be deleted when the test succeeds."]}}))
         .await;
     delete_and_check(&blog, &loc, true).await;
-    // The owner's token still sees a deleted note (issue: "drafts and deleted notes
-    // visible to the owner's token").
+    // The owner's token still reads a deleted note's source, as it reads drafts.
     let src = blog.source(&loc).await;
     assert_eq!(
         src["properties"]["content"],
