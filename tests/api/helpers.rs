@@ -246,6 +246,9 @@ impl TestApp {
 /// (peer addresses, connection handling); stopped gracefully when dropped.
 pub struct TestServer {
     pub addr: std::net::SocketAddr,
+    /// The served app's state (its notes service, database, config), for checks a
+    /// client cannot make: what was stored and what was not.
+    pub state: AppState,
     /// Kept so the data folder lives as long as the server.
     _dir: TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -271,7 +274,7 @@ impl TestServer {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(starpunk::app::serve_with(
             listener,
-            state,
+            state.clone(),
             limits,
             async move {
                 let _ = stopped.await;
@@ -279,6 +282,7 @@ impl TestServer {
         ));
         TestServer {
             addr,
+            state,
             _dir: dir,
             stop: Some(stop),
         }
@@ -287,6 +291,11 @@ impl TestServer {
     /// `http://127.0.0.1:port` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// The served app's `DATA_PATH`.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
     }
 
     /// An HTTP client that does not follow redirects.

@@ -10,6 +10,7 @@ mod cli;
 mod crawlers;
 mod errors;
 mod feeds;
+mod micropub;
 mod notes;
 mod pages;
 mod photos;
