@@ -18,7 +18,7 @@ use crate::error::{AppError, Result};
 use crate::media::{Media, VariantName};
 
 /// The square thumbnail of a photo (the stored image when it is too small to have one).
-fn thumb_url(m: &Media) -> String {
+pub(super) fn thumb_url(m: &Media) -> String {
     m.variant(VariantName::Thumb)
         .map(|v| v.url_path())
         .unwrap_or_else(|| m.url_path())
