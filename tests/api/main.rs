@@ -3,6 +3,7 @@
 mod helpers;
 
 mod admin;
+mod admin_editor;
 mod admin_media;
 mod assets;
 mod auth;

@@ -27,6 +27,16 @@ pub struct Row {
     pub url: String,
     pub date_iso: String,
     pub date_human: String,
+    /// "Scheduled for …": published, with a publication time still to come.
+    pub scheduled: Option<String>,
+}
+
+/// When a published note's publication time lies ahead (a Micropub client sent a
+/// future `published`), the time it is scheduled for, to the minute.
+pub fn scheduled_for(n: &Note, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    let at = n.published_at.filter(|at| *at > now)?;
+    (n.status == crate::domain::Status::Published)
+        .then(|| format!("Scheduled for {}", at.format("%-d %B %Y, %H:%M UTC")))
 }
 
 /// A short human label for a note: its title, else the start of its text.
@@ -94,6 +104,7 @@ async fn list(
     let more = notes.len() > PER_PAGE as usize;
     let base = if deleted { "/admin/deleted" } else { "/admin/" };
     let page_no = offset / PER_PAGE + 1;
+    let now = crate::domain::time::now();
     let rows = notes
         .iter()
         .take(PER_PAGE as usize)
@@ -105,6 +116,7 @@ async fn list(
             url: s.site.abs(&n.path()),
             date_iso: crate::domain::time::rfc3339(n.date()),
             date_human: human_date(n.date()),
+            scheduled: scheduled_for(n, now),
         })
         .collect();
     let mut a = AdminLayout::new(

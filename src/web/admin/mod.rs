@@ -18,6 +18,7 @@ mod editor;
 mod form;
 mod list;
 mod media;
+mod preview;
 
 /// Admin routes. The editor's routes take photo uploads: they wear the upload body
 /// limit, and the site layer gives their multipart POSTs the upload time limit (both
@@ -27,7 +28,7 @@ pub fn router(uploads: UploadLimits) -> Router<AppState> {
     let uploads = Router::new()
         .route(ADMIN_NEW, get(editor::new_form).post(editor::create))
         .route(ADMIN_EDIT, get(editor::edit_form).post(editor::save))
-        .route(ADMIN_PREVIEW, post(editor::preview))
+        .route(ADMIN_PREVIEW, post(preview::preview))
         .layer(body_limit);
     Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
