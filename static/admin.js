@@ -13,7 +13,7 @@
     b.className = "secondary copy";
     b.textContent = "Copy";
     function done(ok) {
-      b.textContent = ok ? "Copied" : "Press Ctrl+C";
+      b.textContent = ok ? "Copied" : "Selected: copy it";
       setTimeout(function () { b.textContent = "Copy"; }, 2000);
     }
     // The old way, for plain-http sites where the Clipboard API is not offered.

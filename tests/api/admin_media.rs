@@ -207,6 +207,11 @@ async fn pages_of_twenty_in_a_fixed_number_of_queries() {
         "the oldest last"
     );
     assert!(page2.body.contains("href=\"/admin/media?page=1\""));
+    let beyond = admin.get("/admin/media?page=9").await;
+    assert!(
+        beyond.body.contains("No images on this page"),
+        "not \"no images yet\""
+    );
     assert_eq!(
         admin.get("/admin/media?page=x").await.status,
         StatusCode::BAD_REQUEST
