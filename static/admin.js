@@ -1,7 +1,40 @@
-// Progressive enhancement for the admin editor: everything works without this file.
-// It warns before leaving a form with unsaved changes, and gives each photo "move up" /
-// "move down" buttons (easier by thumb than a number) that keep the position fields,
-// which the form sends, in step with the order on screen.
+// Progressive enhancement for the admin: everything works without this file.
+// On the media page, each image's address gets a Copy button (the field is read-only and
+// selects itself on focus, so copying by hand works too).
+// In the editor, it warns before leaving a form with unsaved changes, and gives each
+// photo "move up" / "move down" buttons (easier by thumb than a number) that keep the
+// position fields, which the form sends, in step with the order on screen.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("input.media-url"), function (input) {
+    input.addEventListener("focus", function () { input.select(); });
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "secondary copy";
+    b.textContent = "Copy";
+    function done(ok) {
+      b.textContent = ok ? "Copied" : "Selected: copy it";
+      setTimeout(function () { b.textContent = "Copy"; }, 2000);
+    }
+    // The old way, for plain-http sites where the Clipboard API is not offered.
+    function fallback() {
+      input.focus();
+      input.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      done(ok);
+    }
+    b.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(function () { done(true); }, fallback);
+      } else {
+        fallback();
+      }
+    });
+    input.parentNode.appendChild(b);
+  });
+})();
+
 (function () {
   "use strict";
   var form = document.querySelector("form.editor");

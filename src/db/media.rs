@@ -10,6 +10,9 @@ use crate::domain::time::to_db;
 
 use super::{Db, Tx};
 
+mod listing;
+pub use listing::{MediaUseRow, count, delete_unused, page, uses};
+
 /// A row of `media` as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MediaRow {

@@ -30,6 +30,7 @@ mod encode;
 mod error;
 mod gif;
 mod heic;
+mod listing;
 mod lookup;
 pub mod process;
 mod recover;
@@ -43,6 +44,7 @@ pub use crate::domain::media::{Format, Media, Variant, VariantName};
 pub use decode::{MAX_PIXELS, MAX_SIDE};
 pub use detect::{Kind, SNIFF_LEN, sniff};
 pub use error::{FailAt, MediaError};
+pub use listing::{MediaEntry, MediaUse, Removal};
 pub use lookup::stored_path;
 pub use recover::RecoveryReport;
 

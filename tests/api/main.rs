@@ -3,6 +3,8 @@
 mod helpers;
 
 mod admin;
+mod admin_editor;
+mod admin_media;
 mod assets;
 mod auth;
 mod bombs;

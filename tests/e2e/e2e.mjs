@@ -1,5 +1,6 @@
 // End-to-end: sign in through a fake IndieAuth provider, write a note with a tag and a
-// photo, see it on the home page and in the feed, edit it, delete it — in Debian's
+// photo, see it on the home page and in the feed, edit it, delete an image no note uses
+// from the media page, delete the note — in Debian's
 // headless Chromium driven by playwright-core. On the way, every page a person uses is
 // audited at a desktop and a phone width (audit.mjs): no console error, no failed
 // request, no sideways scrolling, a screenshot of each in screenshots/.
@@ -78,6 +79,9 @@ try {
   const page = await desktop.newPage();
   const slug = "browser-note";
   let noteId = null;
+  // Images on the media page: one no note uses (deleted from the page later), one in use.
+  let unusedId = null;
+  let usedId = null;
 
   await step("sign in through the provider and land on /admin/", async () => {
     await page.goto(`${site}/admin/`);
@@ -133,6 +137,30 @@ try {
     expect(alts.join("|") === "A re-captioned photo|A second photo", `new caption, added photo: ${alts}`);
   });
 
+  await step("a photo removed from its note stays on the media page, not used", async () => {
+    await page.goto(`${site}/admin/new`);
+    await page.fill("#content", "# Second note\n\nIts photo is taken off again.");
+    await page.setInputFiles("#photo0", path.join(here, "fixtures/photo.jpg"));
+    await page.click("button[value=save]");
+    await page.waitForURL(`${site}/admin/?done=created`);
+    await page.click(`tr:has-text("Second note") >> text=Edit`);
+    await page.check("input[name^=remove_]");
+    await page.click("button[value=save]");
+    await page.waitForURL(/\/admin\/edit\/\d+\?done=saved/);
+    await page.click("nav >> text=Media");
+    await page.waitForURL(`${site}/admin/media`);
+    const cards = page.locator("li.media-item");
+    expect((await cards.count()) === 3, `three images, got ${await cards.count()}`);
+    const unused = cards.filter({ hasText: "Not used" });
+    expect((await unused.count()) === 1, "one image no note uses");
+    unusedId = (await unused.getAttribute("id")).replace("media-", "");
+    const used = cards.filter({ hasText: "Browser note" }).first();
+    usedId = (await used.getAttribute("id")).replace("media-", "");
+    expect((await used.locator("button.danger").count()) === 0, "no Delete button for an image in use");
+    const url = await unused.locator("input.media-url").inputValue();
+    expect(url.startsWith(`${site}/media/`), `the absolute address to paste: ${url}`);
+  });
+
   // Every page a person uses, signed out (readers) and signed in (the owner), at each
   // width. The owner's contexts share the desktop sign-in's cookies.
   const signedIn = await desktop.storageState();
@@ -168,6 +196,9 @@ try {
     ["owner", "admin-preview", preview, { touch: true }],
     ["owner", "admin-delete-confirm", go(`/admin/delete/${noteId}`)],
     ["owner", "admin-deleted-empty", go("/admin/deleted")],
+    ["owner", "admin-media", go("/admin/media")],
+    ["owner", "admin-media-delete-confirm", go(`/admin/media/delete/${unusedId}`)],
+    ["owner", "admin-media-in-use", go(`/admin/media/delete/${usedId}`), { status: 409 }],
   ];
   await step("the audit itself catches a stylesheet answered 404 as HTML, a script error and sideways scrolling", async () => {
     const w = WIDTHS[1];
@@ -237,6 +268,27 @@ try {
     expect(p.url() === `${site}/admin/new`, `stayed on the editor, at ${p.url()}`);
     expect((await p.inputValue("#content")) === "Unsaved words", "the text is still there");
     await p.close({ runBeforeUnload: false });
+  });
+
+  await step("copy an image's address, then delete the unused image from the media page", async () => {
+    await desktop.grantPermissions(["clipboard-read", "clipboard-write"], { origin: site });
+    await page.goto(`${site}/admin/media`);
+    const card = page.locator(`#media-${unusedId}`);
+    const url = await card.locator("input.media-url").inputValue();
+    await card.getByRole("button", { name: "Copy" }).click();
+    await page.waitForFunction((id) => document.querySelector(`#media-${id} button.copy`).textContent !== "Copy", unusedId);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied === url, `the address is on the clipboard: ${copied}`);
+    await card.getByRole("button", { name: "Delete" }).click();
+    await page.waitForURL(`${site}/admin/media/delete/${unusedId}`);
+    expect((await page.textContent("h1")).includes("Delete this image?"), "a confirmation step");
+    await page.click("button.danger");
+    await page.waitForURL(`${site}/admin/media?done=media-deleted`);
+    expect((await page.textContent(".flash")).includes("Image deleted"), "a message after deleting");
+    expect((await page.locator(`#media-${unusedId}`).count()) === 0, "the image left the list");
+    expect((await page.locator("li.media-item").count()) === 2, "the images in use stay");
+    const res = await page.request.get(url);
+    expect(res.status() === 404, `its address answers 404, got ${res.status()}`);
   });
 
   await step("delete it", async () => {

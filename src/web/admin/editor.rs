@@ -1,5 +1,5 @@
-//! New note, edit note, and preview: one form, rendered again with the typed values
-//! and the reason whenever a submission is refused.
+//! New note and edit note: one form (shared with the preview, `preview.rs`), rendered
+//! again with the typed values and the reason whenever a submission is refused.
 
 use askama::Template;
 use axum::extract::{Multipart, Path, RawQuery, State};
@@ -8,17 +8,16 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::json;
 
 use super::form::{self, EditorForm, Purpose, Refused};
-use super::list::{live_note, note_by_id};
+use super::list::live_note;
 use super::{AdminLayout, flash_for};
 use crate::app::AppState;
 use crate::auth::session::AdminSession;
-use crate::domain::markdown::{render, split_title};
-use crate::domain::{MAX_PHOTOS, Note, NoteInput, NoteUpdate, Patch, Status, Tag};
+use crate::domain::{ContentKind, MAX_PHOTOS, Note, NoteInput, NoteUpdate, Patch, Status, Tag};
 use crate::error::{AppError, Result};
 use crate::media::{Media, VariantName};
 
 /// The square thumbnail of a photo (the stored image when it is too small to have one).
-fn thumb_url(m: &Media) -> String {
+pub(super) fn thumb_url(m: &Media) -> String {
     m.variant(VariantName::Thumb)
         .map(|v| v.url_path())
         .unwrap_or_else(|| m.url_path())
@@ -30,6 +29,8 @@ pub struct FormView {
     pub slug: String,
     pub tags: String,
     pub status: String,
+    /// The content is HTML (a Micropub client sent it so): shown and saved as HTML.
+    pub html: bool,
 }
 
 /// An attached photo in the edit form.
@@ -71,10 +72,11 @@ fn view_of(note: &Note) -> FormView {
             .collect::<Vec<_>>()
             .join(", "),
         status: note.status.as_str().to_string(),
+        html: note.content_kind == ContentKind::Html,
     }
 }
 
-fn view_of_form(f: &EditorForm, note: Option<&Note>) -> FormView {
+pub(super) fn view_of_form(f: &EditorForm, note: Option<&Note>) -> FormView {
     FormView {
         content: f.content.clone(),
         slug: note
@@ -86,6 +88,8 @@ fn view_of_form(f: &EditorForm, note: Option<&Note>) -> FormView {
         } else {
             "published".into()
         },
+        // The kind is the stored note's, never the form's: new notes are Markdown.
+        html: note.is_some_and(|n| n.content_kind == ContentKind::Html),
     }
 }
 
@@ -105,17 +109,17 @@ fn photos_of(note: Option<&Note>, f: Option<&EditorForm>) -> Vec<PhotoView> {
     .unwrap_or_default()
 }
 
-struct Page<'a> {
-    title: &'a str,
-    note: Option<&'a Note>,
-    f: FormView,
-    form: Option<&'a EditorForm>,
-    error: Option<String>,
-    preview: Option<PreviewView>,
-    flash: Option<String>,
+pub(super) struct Page<'a> {
+    pub(super) title: &'a str,
+    pub(super) note: Option<&'a Note>,
+    pub(super) f: FormView,
+    pub(super) form: Option<&'a EditorForm>,
+    pub(super) error: Option<String>,
+    pub(super) preview: Option<PreviewView>,
+    pub(super) flash: Option<String>,
 }
 
-fn render_page(
+pub(super) fn render_page(
     s: &AppState,
     session: &AdminSession,
     p: Page<'_>,
@@ -151,6 +155,7 @@ pub async fn new_form(State(s): State<AppState>, session: AdminSession) -> Resul
         slug: String::new(),
         tags: String::new(),
         status: "published".into(),
+        html: false,
     };
     let page = Page {
         title: "New note",
@@ -188,7 +193,7 @@ pub async fn edit_form(
 /// Whether a refusal is answered with the site's error page rather than the form: a
 /// CSRF failure (403), or a body over the upload limit (413: what was typed may not
 /// even have been read).
-fn error_page_only(e: &AppError) -> bool {
+pub(super) fn error_page_only(e: &AppError) -> bool {
     matches!(e, AppError::Forbidden(_) | AppError::PayloadTooLarge(_))
 }
 
@@ -296,14 +301,22 @@ pub async fn save(
     // Only what the form shows changes: a name, a reply-to or syndication links that a
     // Micropub client set stay as they are.
     let status = Status::parse(&f.status).unwrap_or(note.status);
+    // The form shows only tag words; person tags (URLs, h-cards) a Micropub client put
+    // in `category` are kept by sending them back with the words.
     let categories = Tag::parse_list(&f.tags)
         .unwrap_or_default()
         .into_iter()
         .map(|t| json!(t.display))
+        .chain(note.properties.values("category").iter().cloned())
         .collect();
+    // An HTML note stays HTML: the patch names the kind as Micropub does.
+    let content = match note.content_kind {
+        ContentKind::Html => json!({ "html": f.content }),
+        ContentKind::Markdown => json!(f.content),
+    };
     let change = NoteUpdate {
         patch: Patch::default()
-            .replace("content", vec![json!(f.content)])
+            .replace("content", vec![content])
             .replace("category", categories)
             .replace("post-status", vec![json!(status.as_str())]),
         photos: Some(photos),
@@ -312,61 +325,4 @@ pub async fn save(
         Ok(_) => Ok(Redirect::to(&format!("/admin/edit/{}?done=saved", note.id)).into_response()),
         Err(e) => refuse_and_discard(&s, &session, f, e.into(), Some(&note), "Edit note").await,
     }
-}
-
-/// `POST /admin/preview`: renders the text as it will look, keeps every value, stores
-/// nothing (chosen files are not uploaded by a preview).
-pub async fn preview(
-    State(s): State<AppState>,
-    session: AdminSession,
-    mp: Multipart,
-) -> Result<Response> {
-    let f = match form::read(mp, &session, &s.media, Purpose::Preview).await {
-        Ok(f) => f,
-        Err(r) => {
-            if error_page_only(&r.error) {
-                return Err(r.error);
-            }
-            r.form
-        }
-    };
-    let note = match f.note_id {
-        Some(id) => Some(note_by_id(&s, &id.to_string()).await?),
-        None => None,
-    };
-    let split = split_title(&f.content);
-    let base = url::Url::parse(&s.site.abs("/")).map_err(|e| AppError::Internal(e.into()))?;
-    let preview = PreviewView {
-        title: split.title.clone(),
-        html: render(
-            if split.title.is_some() {
-                split.body
-            } else {
-                &f.content
-            },
-            &base,
-        ),
-    };
-    let title = if note.is_some() {
-        "Edit note"
-    } else {
-        "New note"
-    };
-    let purpose = match &note {
-        Some(n) => Purpose::Edit {
-            photos: n.photos.len(),
-        },
-        None => Purpose::Preview,
-    };
-    let error = form::check_text(&f, purpose).err();
-    let page = Page {
-        title,
-        note: note.as_ref(),
-        f: view_of_form(&f, note.as_ref()),
-        form: Some(&f),
-        error,
-        preview: Some(preview),
-        flash: None,
-    };
-    render_page(&s, &session, page, StatusCode::OK)
 }

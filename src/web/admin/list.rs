@@ -27,26 +27,43 @@ pub struct Row {
     pub url: String,
     pub date_iso: String,
     pub date_human: String,
+    /// "Scheduled for …": published, with a publication time still to come.
+    pub scheduled: Option<String>,
 }
 
-/// A short human label for a note: its title, else the start of its text. Built from
-/// the Markdown without rendering it (the dashboard lists many notes per request).
+/// When a published note's publication time lies ahead (a Micropub client sent a
+/// future `published`), the time it is scheduled for, to the minute.
+pub fn scheduled_for(n: &Note, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    let at = n.published_at.filter(|at| *at > now)?;
+    (n.status == crate::domain::Status::Published)
+        .then(|| format!("Scheduled for {}", at.format("%-d %B %Y, %H:%M UTC")))
+}
+
+/// A short human label for a note: its title, else the start of its text.
 pub fn label(n: &Note) -> String {
-    n.title.clone().unwrap_or_else(|| {
-        let head: String = n.content.chars().take(400).collect();
-        let text: String = head
-            .chars()
-            .map(|c| {
-                if matches!(c, '*' | '_' | '#' | '`' | '>' | '[' | ']' | '|' | '~') {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let l = excerpt(&html_to_text(&text), 80);
-        if l.is_empty() { n.slug.to_string() } else { l }
-    })
+    label_of(n.title.as_deref(), &n.content, n.slug.as_str())
+}
+
+/// A label from a title, else the content's start, else the slug. Built from the
+/// Markdown (or HTML) without rendering it: a page lists many notes per request.
+pub fn label_of(title: Option<&str>, content: &str, slug: &str) -> String {
+    if let Some(t) = title {
+        return t.to_string();
+    }
+    // Tags go first (HTML content, or HTML inside Markdown), then Markdown's marks.
+    let head: String = content.chars().take(400).collect();
+    let text: String = html_to_text(&head)
+        .chars()
+        .map(|c| {
+            if matches!(c, '*' | '_' | '#' | '`' | '>' | '[' | ']' | '|' | '~') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let l = excerpt(&text.split_whitespace().collect::<Vec<_>>().join(" "), 80);
+    if l.is_empty() { slug.to_string() } else { l }
 }
 
 #[derive(Template)]
@@ -87,6 +104,7 @@ async fn list(
     let more = notes.len() > PER_PAGE as usize;
     let base = if deleted { "/admin/deleted" } else { "/admin/" };
     let page_no = offset / PER_PAGE + 1;
+    let now = crate::domain::time::now();
     let rows = notes
         .iter()
         .take(PER_PAGE as usize)
@@ -98,6 +116,7 @@ async fn list(
             url: s.site.abs(&n.path()),
             date_iso: crate::domain::time::rfc3339(n.date()),
             date_human: human_date(n.date()),
+            scheduled: scheduled_for(n, now),
         })
         .collect();
     let mut a = AdminLayout::new(
@@ -161,8 +180,8 @@ pub async fn confirm_delete(
 /// The CSRF token (and the confirmation) a delete/restore form posts.
 #[derive(Deserialize)]
 pub struct ActionForm {
-    csrf_token: Option<String>,
-    confirm: Option<String>,
+    pub(super) csrf_token: Option<String>,
+    pub(super) confirm: Option<String>,
 }
 
 /// `POST /admin/delete/{id}`: soft delete, after the confirmation step.

@@ -1,4 +1,5 @@
-//! The owner's admin: list, write, edit, delete and restore notes with photos.
+//! The owner's admin: list, write, edit, delete and restore notes with photos; list
+//! the stored images and delete unused ones.
 //! Every route needs an [`AdminSession`]; every POST checks its CSRF token; every
 //! response is `private, no-store`.
 
@@ -16,6 +17,8 @@ use crate::site::Site;
 mod editor;
 mod form;
 mod list;
+mod media;
+mod preview;
 
 /// Admin routes. The editor's routes take photo uploads: they wear the upload body
 /// limit, and the site layer gives their multipart POSTs the upload time limit (both
@@ -25,7 +28,7 @@ pub fn router(uploads: UploadLimits) -> Router<AppState> {
     let uploads = Router::new()
         .route(ADMIN_NEW, get(editor::new_form).post(editor::create))
         .route(ADMIN_EDIT, get(editor::edit_form).post(editor::save))
-        .route(ADMIN_PREVIEW, post(editor::preview))
+        .route(ADMIN_PREVIEW, post(preview::preview))
         .layer(body_limit);
     Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
@@ -36,6 +39,11 @@ pub fn router(uploads: UploadLimits) -> Router<AppState> {
             get(list::confirm_delete).post(list::delete),
         )
         .route("/admin/restore/{id}", post(list::restore))
+        .route("/admin/media", get(media::list))
+        .route(
+            "/admin/media/delete/{id}",
+            get(media::confirm_delete).post(media::delete),
+        )
         .merge(uploads)
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -75,6 +83,7 @@ pub fn flash_for(done: Option<&str>) -> Option<String> {
         "saved" => "Changes saved.",
         "deleted" => "Note deleted. You can restore it from Deleted.",
         "restored" => "Note restored.",
+        "media-deleted" => "Image deleted.",
         _ => return None,
     };
     Some(msg.to_string())
