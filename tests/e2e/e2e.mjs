@@ -291,6 +291,34 @@ try {
     expect(res.status() === 404, `its address answers 404, got ${res.status()}`);
   });
 
+  await step("a note written through Micropub keeps its reply-to and category when edited in the admin", async () => {
+    const auth = { authorization: `Bearer ${provider.token}` };
+    const post = {
+      type: ["h-entry"],
+      properties: {
+        content: ["Replying from an app"],
+        "in-reply-to": ["https://example.com/a-post"],
+        category: ["fromapp", "https://alice.example/"],
+      },
+    };
+    const res = await page.request.post(`${site}/micropub`, { headers: { ...auth, "content-type": "application/json" }, data: JSON.stringify(post) });
+    expect(res.status() === 201, `Micropub create answered ${res.status()}: ${await res.text()}`);
+    const loc = res.headers()["location"];
+    await page.goto(`${site}/admin/`);
+    await page.click(`tr:has-text("Replying from an app") >> text=Edit`);
+    expect((await page.inputValue("#tags")).includes("fromapp"), "the app's category is in the tag field");
+    await page.fill("#content", "Replying from an app, edited in the browser.");
+    await page.click("button[value=save]");
+    await page.waitForURL(/\/admin\/edit\/\d+\?done=saved/);
+    const source = await page.request.get(`${site}/micropub?q=source&url=${encodeURIComponent(loc)}`, { headers: auth });
+    const props = (await source.json()).properties;
+    expect(props.content[0] === "Replying from an app, edited in the browser.", `the edit is saved: ${JSON.stringify(props.content)}`);
+    expect(JSON.stringify(props["in-reply-to"]) === JSON.stringify(["https://example.com/a-post"]), `in-reply-to kept: ${JSON.stringify(props)}`);
+    expect(props.category.includes("fromapp") && props.category.includes("https://alice.example/"), `categories kept: ${JSON.stringify(props.category)}`);
+    await page.goto(loc);
+    expect((await page.locator("a.u-in-reply-to").getAttribute("href")) === "https://example.com/a-post", "the page shows what it replies to");
+  });
+
   await step("delete it", async () => {
     await page.goto(`${site}/admin/`);
     await page.click(`tr:has-text("Browser note") >> text=Delete`);

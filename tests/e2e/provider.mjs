@@ -1,18 +1,29 @@
 // A fake IndieAuth provider that speaks real HTTP on 127.0.0.1: the owner's profile
 // page (advertising the authorization endpoint), a consent page, and code redemption
-// that checks PKCE S256 like a real provider.
+// that checks PKCE S256 like a real provider, and a token endpoint that vouches for one
+// Micropub token (`token`) with the create and update scopes.
 import http from "node:http";
 import crypto from "node:crypto";
 
 export function startProvider() {
   const codes = new Map();
+  const token = crypto.randomBytes(16).toString("hex");
   let base = "";
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, base);
     if (req.method === "GET" && url.pathname === "/") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(`<!doctype html><html><head><link rel="authorization_endpoint" href="/auth"></head>
+      res.end(`<!doctype html><html><head><link rel="authorization_endpoint" href="/auth"><link rel="token_endpoint" href="/token"></head>
 <body><div class="h-card"><a class="u-url p-name" href="${base}/">E2E Owner</a></div></body></html>`);
+      return;
+    }
+    if (req.method === "GET" && url.pathname === "/token") {
+      if (req.headers.authorization !== `Bearer ${token}`) {
+        res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: "invalid_token" }));
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ me: `${base}/`, client_id: "https://app.example/", scope: "create update" }));
       return;
     }
     if (req.method === "GET" && url.pathname === "/auth") {
@@ -54,7 +65,7 @@ export function startProvider() {
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       base = `http://127.0.0.1:${server.address().port}`;
-      resolve({ base, close: () => server.close() });
+      resolve({ base, token, close: () => server.close() });
     });
   });
 }
