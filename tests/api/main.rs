@@ -13,6 +13,7 @@ mod feeds;
 mod notes;
 mod pages;
 mod photos;
+mod posts;
 mod previews;
 mod queries;
 mod search;
