@@ -153,14 +153,23 @@ pub fn web_url(s: &str) -> Option<String> {
     (matches!(u.scheme(), "http" | "https") && u.host().is_some()).then(|| s.to_string())
 }
 
-/// How a bare URL is shown: host (without `www.`) and path, no trailing slash, no query.
+/// Longest label shown for a bare URL, in characters: a slug-like path can be endless.
+const LABEL_CHARS: usize = 60;
+
+/// How a bare URL is shown: host (without `www.`) and path, no trailing slash, no query,
+/// cut with an ellipsis past [`LABEL_CHARS`].
 pub fn url_label(s: &str) -> String {
     let Ok(u) = url::Url::parse(s) else {
         return s.to_string();
     };
     let host = u.host_str().unwrap_or("");
     let host = host.strip_prefix("www.").unwrap_or(host);
-    format!("{host}{}", u.path().trim_end_matches('/'))
+    let label = format!("{host}{}", u.path().trim_end_matches('/'));
+    if label.chars().count() <= LABEL_CHARS {
+        return label;
+    }
+    let cut: String = label.chars().take(LABEL_CHARS - 1).collect();
+    format!("{cut}…")
 }
 
 /// The first string of an object's property.
@@ -264,6 +273,9 @@ mod tests {
         assert_eq!(c.responses[1].targets.len(), 1, "javascript: is dropped");
         assert_eq!(c.responses[1].sentence(), "Liked example.com/post");
         assert_eq!(c.describe(&n).as_deref(), Some("In reply to A post"));
+        let long = format!("https://a.example/{}", "x".repeat(100));
+        assert_eq!(url_label(&long).chars().count(), LABEL_CHARS);
+        assert!(url_label(&long).ends_with('…'));
     }
 
     #[test]

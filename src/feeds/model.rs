@@ -80,6 +80,8 @@ pub struct Item {
     pub image: Option<String>,
     /// The page liked, reposted or bookmarked (JSON Feed `external_url`).
     pub external_url: Option<String>,
+    /// The posts replied to (Atom `thr:in-reply-to`).
+    pub in_reply_to: Vec<String>,
 }
 
 impl Item {
@@ -100,8 +102,15 @@ impl Item {
             .find(|r| r.kind != ResponseKind::Reply)
             .and_then(|r| r.targets.first())
             .map(|t| t.url.clone());
+        let in_reply_to = context
+            .responses
+            .iter()
+            .filter(|r| r.kind == ResponseKind::Reply)
+            .flat_map(|r| r.targets.iter().map(|t| t.url.clone()))
+            .collect();
         let published = n.date();
         Item {
+            in_reply_to,
             title: n.title.clone().or_else(|| described.clone()),
             fallback_title: match described {
                 Some(d) => d,

@@ -160,6 +160,25 @@ async fn replies_name_their_target() {
     );
     assert!(!body.contains("javascript:"));
 
+    let atom = app.get("/feed.atom").await.body;
+    let doc = roxmltree::Document::parse(&atom).expect("well-formed XML");
+    let replied: Vec<&str> = doc
+        .descendants()
+        .filter(|n| {
+            n.tag_name().namespace() == Some("http://purl.org/syndication/thread/1.0")
+                && n.tag_name().name() == "in-reply-to"
+        })
+        .filter_map(|n| n.attribute("ref"))
+        .collect();
+    assert_eq!(
+        replied,
+        [
+            "https://www.example.com/a/post/?utm=x",
+            "https://alice.example/2026/post"
+        ],
+        "Atom threading (RFC 4685)"
+    );
+
     for (path, entries) in feed_entries(&app).await {
         let c = content_of(&entries[0]);
         assert!(
