@@ -37,6 +37,11 @@ async fn outside_photos_are_hotlinked_as_sent() {
     assert!(body.contains("<img class=\"u-photo\" src=\"https://cdn.example/cat.jpg\" alt=\"A cat asleep\" loading=\"lazy\" decoding=\"async\" referrerpolicy=\"no-referrer\">"));
     assert!(!body.contains("insecure.example"), "the CSP would block it");
     assert!(body.contains("<title>A cat asleep · Test Blog</title>"));
+    assert!(
+        body.contains("<meta property=\"og:image\" content=\"https://cdn.example/cat.jpg\">")
+            && !body.contains("og:image:width"),
+        "the link preview shows the outside photo, size unknown"
+    );
     let csp = res.header("content-security-policy");
     assert!(csp.contains("img-src 'self' https:"), "{csp}");
     assert!(
