@@ -13,8 +13,8 @@ use super::{NoteError, Notes};
 use crate::db::notes::{self as q, UpdateRow};
 use crate::db::{media as media_q, tags};
 use crate::domain::markdown::split_title;
-use crate::domain::properties::is_person_tag;
 use crate::domain::time::{now, rfc3339};
+use crate::domain::properties::is_person_tag;
 use crate::domain::{ContentKind, Note, NoteUpdate, Properties, Slug, Status, Tag};
 
 /// Attempts of an update that keeps meeting concurrent writes before it gives up.
