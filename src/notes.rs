@@ -10,7 +10,7 @@ use crate::db::{Db, media as media_q, tags};
 use crate::domain::markdown::{self, split_title};
 use crate::domain::slug::SlugError;
 use crate::domain::time::now;
-use crate::domain::{Note, NoteInput, Photo, Slug, Status};
+use crate::domain::{ContentKind, Note, NoteInput, Photo, Slug, Status};
 use crate::generation::Generation;
 
 mod lookup;
@@ -314,12 +314,16 @@ impl Notes {
     }
 }
 
-/// The note's HTML for pages and feeds: the Markdown rendered with URLs absolute
-/// against its permalink, without the leading heading when that heading is the name.
+/// The note's HTML for pages and feeds, with URLs absolute against its permalink.
+/// Markdown is rendered without the leading heading when that heading is the name;
+/// HTML a client sent goes through the same sanitiser, so both kinds allow the same.
 pub fn note_html(note: &Note, site_url: &str) -> String {
     let permalink = format!("{site_url}{}", note.path());
     let base = url::Url::parse(&permalink)
         .unwrap_or_else(|_| url::Url::parse("http://localhost/").expect("static URL parses"));
+    if note.content_kind == ContentKind::Html {
+        return markdown::render_html(&note.content, &base);
+    }
     let split = split_title(&note.content);
     let md = match (&split.title, &note.title) {
         (Some(h), Some(t)) if h == t => split.body,

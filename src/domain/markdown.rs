@@ -53,6 +53,13 @@ pub fn render(md: &str, base: &url::Url) -> String {
     sanitize(&raw, base)
 }
 
+/// Sanitises HTML a writer sent (Micropub `{"html": …}`) exactly as rendered Markdown
+/// is: the same allowed subset, the same absolute URLs, so an HTML note can do no more
+/// on a page or in a feed than a Markdown one.
+pub fn render_html(html: &str, base: &url::Url) -> String {
+    sanitize(html, base)
+}
+
 fn sanitize(html: &str, base: &url::Url) -> String {
     let mut b = ammonia::Builder::default();
     b.add_tags(["section", "sup", "input"])
@@ -92,6 +99,27 @@ pub fn html_to_text(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&amp;", "&");
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of a piece cut out of HTML (a search snippet of an HTML note): the tail of
+/// a tag cut at the start and the head of one cut at the end go too, so no markup shows.
+pub fn fragment_text(html: &str) -> String {
+    let mut s = html;
+    // Text before the first `>` that no `<` opens is the end of a cut tag when it looks
+    // like one (attributes, or a bare name such as `/p`); `a > b` is text.
+    if let Some(gt) = s.find('>')
+        && !s[..gt].contains('<')
+        && (s[..gt].contains(['=', '"']) || !s[..gt].contains(char::is_whitespace))
+    {
+        s = &s[gt + 1..];
+    }
+    // A `<` that no `>` closes starts a cut tag.
+    if let Some(lt) = s.rfind('<')
+        && !s[lt..].contains('>')
+    {
+        s = &s[..lt];
+    }
+    html_to_text(s)
 }
 
 /// Number of words in the text of an HTML fragment.
@@ -161,6 +189,33 @@ mod tests {
             html.contains(r#"src="https://ex.com/media/a.jpg""#),
             "{html}"
         );
+    }
+
+    #[test]
+    fn html_content_shares_the_sanitiser() {
+        let html = render_html(
+            "<p class=\"x\" onclick=\"y\">Hi <a href=\"/about\">a</a></p>\
+             <script>alert(1)</script><a href=\"javascript:x\">j</a>\
+             <img src=\"/m.jpg\" onerror=\"z\">",
+            &base(),
+        );
+        assert!(
+            html.starts_with("<p>Hi <a href=\"https://ex.com/about\""),
+            "{html}"
+        );
+        for bad in ["<script", "onclick", "onerror", "javascript:"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains(r#"src="https://ex.com/m.jpg""#), "{html}");
+    }
+
+    #[test]
+    fn snippets_of_html_lose_cut_tags() {
+        assert_eq!(
+            fragment_text(r#"ef="/x">some <b>bold</b> &amp; <a hr"#),
+            "some bold &"
+        );
+        assert_eq!(fragment_text("a > b"), "a > b");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Plain domain types with `parse()` constructors: no axum, no sqlx.
 
+pub mod context;
 pub mod markdown;
 pub mod media;
 pub mod note;

@@ -11,7 +11,7 @@ use crate::domain::time::rfc3339;
 pub fn write(feed: &Feed, self_url: &str) -> String {
     let mut o = String::with_capacity(4096 + feed.items.len() * 2048);
     o.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    o.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n");
+    o.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:thr=\"http://purl.org/syndication/thread/1.0\" xml:lang=\"en\">\n");
     let _ = writeln!(o, "<id>{}/</id>", esc(&feed.site_url));
     let _ = writeln!(o, "<title>{}</title>", esc(&feed.title));
     if !feed.description.is_empty() {
@@ -57,6 +57,14 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
                 esc(&p.full.mime),
                 p.full.bytes,
                 esc(&p.full.url)
+            );
+        }
+        // RFC 4685: readers that follow conversations link the reply to its post.
+        for target in &item.in_reply_to {
+            let _ = writeln!(
+                o,
+                "<thr:in-reply-to ref=\"{0}\" href=\"{0}\"/>",
+                esc(target)
             );
         }
         let _ = writeln!(o, "<published>{}</published>", rfc3339(item.published));

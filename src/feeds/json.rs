@@ -24,6 +24,12 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
                 item.insert("title".into(), json!(t));
             }
             item.insert("content_html".into(), json!(i.html));
+            if let Some(u) = &i.external_url {
+                item.insert("external_url".into(), json!(u));
+            }
+            if let Some(img) = &i.image {
+                item.insert("image".into(), json!(img));
+            }
             item.insert("date_published".into(), json!(rfc3339(i.published)));
             item.insert("date_modified".into(), json!(rfc3339(i.updated)));
             if !i.tags.is_empty() {
@@ -45,7 +51,6 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
                         Value::Object(a)
                     })
                     .collect();
-                item.insert("image".into(), json!(i.photos[0].full.url));
                 item.insert("attachments".into(), Value::Array(attachments));
             }
             item.insert("_starpunk".into(), Value::Object(ext));

@@ -15,6 +15,7 @@ use crate::error::{AppError, Result};
 use crate::web::cache::Cached;
 
 pub mod atom;
+pub mod content;
 pub mod crawlers;
 pub mod json;
 pub mod model;

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use super::content::item_html;
+use crate::domain::context::{Context, ResponseKind};
 use crate::domain::markdown::{excerpt, html_to_text, word_count};
 use crate::domain::tag::tag_path;
 use crate::domain::{Note, Photo};
@@ -61,6 +63,7 @@ impl FeedPhoto {
 
 /// One feed item, with every URL absolute.
 pub struct Item {
+    /// The name, or for a note without text its description ("Liked …", "Photo").
     pub title: Option<String>,
     /// A short plain-text title for formats that require one (Atom).
     pub fallback_title: String,
@@ -73,6 +76,72 @@ pub struct Item {
     pub tags: Vec<(String, String, String)>,
     pub word_count: usize,
     pub photos: Vec<FeedPhoto>,
+    /// The item's picture: its first photo, stored or hosted elsewhere.
+    pub image: Option<String>,
+    /// The page liked, reposted or bookmarked (JSON Feed `external_url`).
+    pub external_url: Option<String>,
+    /// The posts replied to (Atom `thr:in-reply-to`).
+    pub in_reply_to: Vec<String>,
+}
+
+impl Item {
+    fn of(n: &Note, site: &Site) -> Self {
+        let body = note_html(n, &site.url);
+        let text = html_to_text(&body);
+        let context = Context::of(n);
+        let photos: Vec<FeedPhoto> = n.photos.iter().map(|p| FeedPhoto::of(p, site)).collect();
+        // A like or a photo has no text to title it: readers show "Liked …" or "Photo".
+        let described = if text.is_empty() {
+            context.describe(n)
+        } else {
+            None
+        };
+        let external_url = context
+            .responses
+            .iter()
+            .find(|r| r.kind != ResponseKind::Reply)
+            .and_then(|r| r.targets.first())
+            .map(|t| t.url.clone());
+        let in_reply_to = context
+            .responses
+            .iter()
+            .filter(|r| r.kind == ResponseKind::Reply)
+            .flat_map(|r| r.targets.iter().map(|t| t.url.clone()))
+            .collect();
+        let published = n.date();
+        Item {
+            in_reply_to,
+            title: n.title.clone().or_else(|| described.clone()),
+            fallback_title: match described {
+                Some(d) => d,
+                None if text.is_empty() => n.slug.to_string(),
+                None => excerpt(&text, 80),
+            },
+            url: site.abs(&n.path()),
+            path: n.path(),
+            word_count: word_count(&body),
+            html: item_html(&context, &photos, &body),
+            image: photos
+                .first()
+                .map(|p| p.full.url.clone())
+                .or_else(|| context.photos.first().map(|p| p.url.clone())),
+            photos,
+            external_url,
+            published,
+            updated: n.updated_at.max(published),
+            tags: n
+                .tags
+                .iter()
+                .map(|t| {
+                    (
+                        t.name.clone(),
+                        t.display.clone(),
+                        site.abs(&tag_path(&t.name)),
+                    )
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A feed: site facts plus items, newest first.
@@ -88,44 +157,7 @@ pub struct Feed {
 
 impl Feed {
     pub fn build(site: &Site, about_url: Option<String>, notes: &[Note]) -> Self {
-        let items: Vec<Item> = notes
-            .iter()
-            .map(|n| {
-                let body = note_html(n, &site.url);
-                let text = html_to_text(&body);
-                let photos: Vec<FeedPhoto> =
-                    n.photos.iter().map(|p| FeedPhoto::of(p, site)).collect();
-                // Readers that ignore enclosures still show the photos, above the text as on the page.
-                let html = format!("{}{body}", photos_html(&photos));
-                let published = n.date();
-                Item {
-                    title: n.title.clone(),
-                    fallback_title: if text.is_empty() {
-                        n.slug.to_string()
-                    } else {
-                        excerpt(&text, 80)
-                    },
-                    url: site.abs(&n.path()),
-                    path: n.path(),
-                    word_count: word_count(&body),
-                    photos,
-                    html,
-                    published,
-                    updated: n.updated_at.max(published),
-                    tags: n
-                        .tags
-                        .iter()
-                        .map(|t| {
-                            (
-                                t.name.clone(),
-                                t.display.clone(),
-                                site.abs(&tag_path(&t.name)),
-                            )
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
+        let items: Vec<Item> = notes.iter().map(|n| Item::of(n, site)).collect();
         let updated = items
             .iter()
             .map(|i| i.updated)
@@ -150,25 +182,4 @@ impl Feed {
             self.description.clone()
         }
     }
-}
-
-/// `<img>` elements for photos inside feed content (escaped attribute values).
-fn photos_html(photos: &[FeedPhoto]) -> String {
-    let mut out = String::new();
-    for p in photos {
-        let src = p
-            .variants
-            .iter()
-            .rev()
-            .find(|v| v.width <= 1280)
-            .unwrap_or(&p.full);
-        out.push_str(&format!(
-            "<p><img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\"></p>",
-            super::xml::esc(&src.url),
-            super::xml::esc(p.caption.as_deref().unwrap_or("")),
-            src.width,
-            src.height
-        ));
-    }
-    out
 }

@@ -4,6 +4,7 @@
 use crate::domain::Note;
 use scraper::{ElementRef, Html, Node};
 
+use crate::domain::context::Context;
 use crate::domain::markdown::excerpt;
 use crate::domain::media::VariantName;
 use crate::site::Site;
@@ -11,7 +12,7 @@ use crate::site::Site;
 /// Characters of a note's text used as its description.
 pub const DESCRIPTION_CHARS: usize = 200;
 
-/// The picture of a card: absolute URL, pixel size and alt text.
+/// The picture of a card: absolute URL, pixel size (0 when unknown) and alt text.
 pub struct PreviewImage {
     pub url: String,
     pub width: u32,
@@ -47,8 +48,21 @@ impl Preview {
     }
 
     /// A note's permalink, titled `title`, pictured by its first photo's large variant
-    /// (or the stored image when it has none).
+    /// (or the stored image when it has none), else by a photo hosted elsewhere (its
+    /// size unknown).
     pub fn article(note: &Note, site: &Site, title: String) -> Self {
+        let outside = || {
+            Context::of(note)
+                .photos
+                .into_iter()
+                .next()
+                .map(|p| PreviewImage {
+                    url: p.url,
+                    width: 0,
+                    height: 0,
+                    alt: p.alt,
+                })
+        };
         let image = note.photos.first().map(|p| {
             let m = &p.media;
             let (path, width, height) = match m.variant(VariantName::Large) {
@@ -62,6 +76,7 @@ impl Preview {
                 alt: p.alt().to_string(),
             }
         });
+        let image = image.or_else(outside);
         let published = note.date();
         Preview {
             kind: "article",

@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home))
         .route("/note/{slug}", get(pages::note))
+        .route("/notes/{slug}", get(pages::legacy_note))
+        .route("/notes/{slug}/", get(pages::legacy_note))
         .route("/tag/{tag}", get(pages::tag))
         .route("/search", get(search::page))
         .route("/api/search", get(search::api))

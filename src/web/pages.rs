@@ -2,9 +2,11 @@
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::app::AppState;
+use crate::domain::markdown::excerpt;
 use crate::domain::tag::tag_path;
 use crate::domain::{Slug, Tag};
 use crate::error::{AppError, Result};
@@ -90,12 +92,22 @@ pub async fn note(
                 return Err(missing());
             }
             let e = EntryView::with_fold(&note, &s.site, 1);
-            let title = note.title.clone().unwrap_or_else(|| {
-                crate::domain::markdown::excerpt(&preview::plain_text(&e.html), 60)
-            });
+            let text = preview::plain_text(&e.html);
+            // A like or a photo has no words of its own: it is described ("Liked …").
+            let title = note
+                .title
+                .clone()
+                .or_else(|| (!text.is_empty()).then(|| excerpt(&text, 60)))
+                .or_else(|| e.described.clone())
+                .unwrap_or_default();
+            let description = match &e.summary {
+                Some(summary) => excerpt(summary, preview::DESCRIPTION_CHARS),
+                None if text.is_empty() => e.described.clone().unwrap_or_default(),
+                None => excerpt(&text, preview::DESCRIPTION_CHARS),
+            };
             let l = Layout::new(&s.site, title.clone())
                 .canonical(e.url.clone())
-                .description(preview::description(&e.html))
+                .description(description)
                 .preview(Preview::article(&note, &s.site, title));
             let tpl = NotePage {
                 l,
@@ -106,6 +118,22 @@ pub async fn note(
         })
         .await?;
     Ok(cached.respond(req.headers()))
+}
+
+/// `GET /notes/{slug}` (and with a trailing slash): StarPunk v1.5 gave clients these
+/// addresses, so they answer 301 to the permalink rather than 404.
+pub async fn legacy_note(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Response> {
+    let slug = Slug::parse(&slug)
+        .map_err(|_| AppError::NotFound("There is no note at this address.".into()))?;
+    Ok((
+        StatusCode::MOVED_PERMANENTLY,
+        [
+            (header::LOCATION, format!("{}/note/{slug}", s.site.url)),
+            // A moved address stays moved: shared caches may keep the answer.
+            (header::CACHE_CONTROL, "public, max-age=86400".to_string()),
+        ],
+    )
+        .into_response())
 }
 
 /// `GET /tag/{tag}`: the archive of one tag; non-canonical spellings redirect.

@@ -16,6 +16,7 @@ mod micropub;
 mod notes;
 mod pages;
 mod photos;
+mod posts;
 mod previews;
 mod queries;
 mod search;
