@@ -252,10 +252,14 @@ mod tests {
     /// (kept alive by the returned directory). `calls` counts `/plain`'s runs.
     async fn app(calls: Arc<AtomicUsize>) -> (tempfile::TempDir, Router) {
         let dir = tempfile::tempdir().unwrap();
-        let vars: HashMap<String, String> = [(
-            "DATA_PATH".to_string(),
-            dir.path().to_string_lossy().into_owned(),
-        )]
+        // ADMIN_ME set: the site then advertises rel=me and rel=micropub in `Link`.
+        let vars: HashMap<String, String> = [
+            (
+                "DATA_PATH".to_string(),
+                dir.path().to_string_lossy().into_owned(),
+            ),
+            ("ADMIN_ME".to_string(), "https://owner.example/".to_string()),
+        ]
         .into_iter()
         .collect();
         let s = AppState::new(Config::from_vars(&vars).unwrap())
