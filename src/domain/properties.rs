@@ -328,7 +328,11 @@ mod tests {
             p.to_json(),
             r#"{"category":["https://alice.example/",{"properties":{},"type":["h-card"]}]}"#
         );
-        assert!(Properties::from_value(json!({"category": ["a", "b"]})).unwrap().is_empty());
+        assert!(
+            Properties::from_value(json!({"category": ["a", "b"]}))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@ use super::{NoteError, Notes};
 use crate::db::notes::{self as q, UpdateRow};
 use crate::db::{media as media_q, tags};
 use crate::domain::markdown::split_title;
-use crate::domain::time::{now, rfc3339};
 use crate::domain::properties::is_person_tag;
+use crate::domain::time::{now, rfc3339};
 use crate::domain::{ContentKind, Note, NoteUpdate, Properties, Slug, Status, Tag};
 
 /// Attempts of an update that keeps meeting concurrent writes before it gives up.
@@ -42,6 +42,7 @@ impl Notes {
     /// One attempt of [`Notes::update`]: `None` when the note changed meanwhile.
     async fn try_update(&self, id: i64, change: &NoteUpdate) -> Result<Option<Note>, NoteError> {
         let note = self.get(id).await?.ok_or(NoteError::NotFound)?;
+        refuse_deleted(&note)?;
         let mut map = full_properties(&note);
         change.patch.apply(&mut map);
         let content = clean_content(&text_of(map.get("content")))?;
@@ -92,7 +93,8 @@ impl Notes {
             content: &content,
             status,
             published_at,
-            updated_at: now().max(note.updated_at + chrono::Duration::microseconds(1)),
+            updated_at: super::schedule::changed_at(status, published_at)
+                .max(note.updated_at + chrono::Duration::microseconds(1)),
             properties: &properties,
             content_kind,
             read_at: note.updated_at,
@@ -109,6 +111,7 @@ impl Notes {
         }
         tx.commit().await?;
         self.generation.bump();
+        self.scheduled(status, published_at);
         tracing::info!(note.slug = %note.slug, note.id = id, "note updated");
         self.get(id).await?.ok_or(NoteError::NotFound).map(Some)
     }
@@ -122,6 +125,17 @@ impl Notes {
             None => Ok(None),
         }
     }
+}
+
+/// A deleted note is out of reach of edits: changing what nobody can see, and what a
+/// restore would bring back changed, is a surprise rather than a feature.
+pub(super) fn refuse_deleted(note: &Note) -> Result<(), NoteError> {
+    if note.deleted_at.is_some() {
+        return Err(NoteError::Invalid(
+            "This note is deleted; undelete it before changing it.".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The slug in a note URL of this site (see [`Notes::by_url`]).
