@@ -14,12 +14,14 @@ use crate::generation::Generation;
 
 mod listing;
 mod lookup;
+mod photos;
 pub mod rules;
 mod schedule;
 mod slugs;
 mod update;
 
 pub use lookup::SearchResults;
+pub use photos::SplitPhotos;
 pub use rules::{MAX_CONTENT, MAX_NAME};
 pub use update::{explicit_name, full_properties, slug_from_url};
 

@@ -275,7 +275,7 @@ impl Patch {
                 }
                 Deletion::Values(name, values) => {
                     if let Some(Value::Array(list)) = map.get_mut(name) {
-                        list.retain(|v| !values.contains(v));
+                        list.retain(|v| !values.iter().any(|d| names_value(d, v)));
                         if list.is_empty() {
                             map.remove(name);
                         }
@@ -284,6 +284,13 @@ impl Patch {
             }
         }
     }
+}
+
+/// Whether deleting `d` removes `v`: the same value, or a URL naming a structured
+/// value (`{"value": url, "alt": …}`), as a client deleting a captioned photo by its
+/// URL means.
+fn names_value(d: &Value, v: &Value) -> bool {
+    d == v || (d.is_string() && v.get("value") == Some(d))
 }
 
 fn name_of(name: &str) -> Result<String, PropertyError> {
@@ -375,6 +382,23 @@ mod tests {
             .unwrap();
         whole.apply(&mut map);
         assert_eq!(Value::Object(map), json!({"name": ["n"]}));
+    }
+
+    #[test]
+    fn a_url_deletes_its_structured_value() {
+        let patch =
+            Patch::from_micropub(&json!({"delete": {"photo": ["https://a.example/1.jpg"]}}))
+                .unwrap();
+        let mut map = json!({"photo": [{"value": "https://a.example/1.jpg", "alt": "one"},
+                                       "https://a.example/2.jpg"]})
+        .as_object()
+        .cloned()
+        .unwrap();
+        patch.apply(&mut map);
+        assert_eq!(
+            Value::Object(map),
+            json!({"photo": ["https://a.example/2.jpg"]})
+        );
     }
 
     #[test]

@@ -43,8 +43,20 @@ impl Notes {
     async fn try_update(&self, id: i64, change: &NoteUpdate) -> Result<Option<Note>, NoteError> {
         let note = self.get(id).await?.ok_or(NoteError::NotFound)?;
         refuse_deleted(&note)?;
-        let mut map = full_properties(&note);
+        // A patch of `photo` sees the stored photos too (as their URLs), so a client
+        // can replace, reorder or delete them like any other value.
+        let touches_photo = change.patch.touches("photo");
+        let mut map = if touches_photo {
+            self.properties_of(&note)
+        } else {
+            full_properties(&note)
+        };
         change.patch.apply(&mut map);
+        let linked = if touches_photo {
+            Some(self.take_photos(&mut map).await?)
+        } else {
+            None
+        };
         let content = clean_content(&text_of(map.get("content")))?;
         let content_kind = if change.patch.touches("content") {
             kind_of(map.get("content"))
@@ -81,7 +93,9 @@ impl Notes {
             (_, prev) => published.or(prev),
         };
         let kept = Properties::kept_from(&map);
-        let photos = check_photos(change.photos.as_deref())?;
+        // The admin's explicit photo list wins over the stored photos a patch names.
+        let chosen = change.photos.clone().or(linked);
+        let photos = check_photos(chosen.as_deref())?;
         let photo_count = photos.as_ref().map_or(note.photos.len(), Vec::len);
         check_complete(&content, photo_count, &kept)?;
         let properties = kept.to_json();
@@ -114,6 +128,23 @@ impl Notes {
         self.scheduled(status, published_at);
         tracing::info!(note.slug = %note.slug, note.id = id, "note updated");
         self.get(id).await?.ok_or(NoteError::NotFound).map(Some)
+    }
+
+    /// Takes the `photo` values out of a patched property set: the stored ones are
+    /// returned (they become `note_media` rows), the outside ones are put back.
+    async fn take_photos(
+        &self,
+        map: &mut Map<String, Value>,
+    ) -> Result<Vec<(i64, Option<String>)>, NoteError> {
+        let values = match map.remove("photo") {
+            Some(Value::Array(values)) => values,
+            _ => Vec::new(),
+        };
+        let (stored, outside) = self.split_photos(&values).await?;
+        if !outside.is_empty() {
+            map.insert("photo".into(), Value::Array(outside));
+        }
+        Ok(stored)
     }
 
     /// The note a public URL names: `{SITE_URL}/note/{slug}` or the legacy

@@ -13,6 +13,7 @@ mod feeds;
 mod note_writes;
 mod notes;
 mod pages;
+mod photo_properties;
 mod photos;
 mod previews;
 mod queries;
