@@ -1,8 +1,9 @@
 //! Writes at the edges of a note's life: deleting and restoring twice, changing a
-//! deleted note, and slugs that collide.
+//! deleted note, slugs that collide, and the content kind through export and import.
 
 use serde_json::json;
-use starpunk::domain::{NoteInput, NoteUpdate, Patch};
+use starpunk::backup::{export, import};
+use starpunk::domain::{ContentKind, NoteInput, NoteUpdate, Patch, Properties};
 use starpunk::notes::NoteError;
 
 use crate::helpers::TestApp;
@@ -114,4 +115,56 @@ async fn colliding_slugs_take_the_next_suffix_with_one_read() {
     let last = app.note_with(stamped("fortieth")).await;
     assert_eq!(cost(&app) - before, fourth);
     assert_eq!(last.slug.to_string(), "20260304050607-39");
+}
+
+#[tokio::test]
+async fn html_notes_stay_html_through_export_and_import() {
+    let a = TestApp::new().await;
+    a.note_with(NoteInput {
+        content: "<p>Written in <b>HTML</b></p>".into(),
+        content_kind: ContentKind::Html,
+        slug: Some("in-html".into()),
+        properties: Properties::from_value(json!({
+            "category": ["https://alice.example/"],
+            "photo": [{"value": "https://out.example/p.jpg", "alt": "Outside"}],
+        }))
+        .unwrap(),
+        ..Default::default()
+    })
+    .await;
+    a.note_with(NoteInput {
+        content: "Plain *Markdown*".into(),
+        slug: Some("in-markdown".into()),
+        ..Default::default()
+    })
+    .await;
+    let out = tempfile::tempdir().unwrap();
+    export::export_dir(&a.state.notes, &a.state.media, out.path())
+        .await
+        .unwrap();
+    let b = TestApp::new().await;
+    let report = import::import_dir(&b.state.notes, &b.state.media, out.path())
+        .await
+        .unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let shape = |notes: Vec<starpunk::domain::Note>| {
+        let mut v: Vec<_> = notes
+            .into_iter()
+            .map(|n| {
+                let props = serde_json::Value::Object(a.state.notes.properties_of(&n));
+                (n.slug.to_string(), n.content_kind, n.content, props)
+            })
+            .collect();
+        v.sort_by(|x, y| x.0.cmp(&y.0));
+        v
+    };
+    let (before, after) = (shape(a.live_notes().await), shape(b.live_notes().await));
+    assert_eq!(before, after);
+    assert_eq!(after[0].1, ContentKind::Html);
+    assert_eq!(after[1].1, ContentKind::Markdown);
+    let imported = b.get("/note/in-html").await.body;
+    assert!(
+        imported.contains("<b>HTML</b>"),
+        "rendered as HTML: {imported}"
+    );
 }
