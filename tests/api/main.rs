@@ -12,6 +12,7 @@ mod errors;
 mod feeds;
 mod note_writes;
 mod notes;
+mod owner_lists;
 mod pages;
 mod photo_properties;
 mod photos;
