@@ -175,7 +175,7 @@ impl Notes {
         if note.deleted_at.is_some() == deleted {
             return Ok(());
         }
-        let t = schedule::changed_at(note.status, note.published_at);
+        let t = changed_after(&note);
         let mut tx = self.db.begin().await?;
         q::set_deleted(&self.db, &mut tx, id, deleted.then_some(now()), t).await?;
         tx.commit().await?;
@@ -232,7 +232,7 @@ impl Notes {
         update::refuse_deleted(&note)?;
         let mut tx = self.db.begin().await?;
         media_q::set_for_note(&self.db, &mut tx, id, &checked).await?;
-        let t = schedule::changed_at(note.status, note.published_at);
+        let t = changed_after(&note);
         q::touch(&self.db, &mut tx, id, t).await?;
         tx.commit().await?;
         self.generation.bump();
@@ -261,6 +261,14 @@ pub fn note_html(note: &Note, site_url: &str) -> String {
         _ => note.content.as_str(),
     };
     markdown::render(md, &base)
+}
+
+/// `updated` of a change to `note` made now: after its last one, so that an update
+/// computed from the note as it was read (see `notes::update`) never lands on top of
+/// this change, and never before a publication still to come.
+fn changed_after(note: &Note) -> chrono::DateTime<chrono::Utc> {
+    schedule::changed_at(note.status, note.published_at)
+        .max(note.updated_at + chrono::Duration::microseconds(1))
 }
 
 /// `updated` of a new note: the given time (import), never before `date` (a note cannot

@@ -137,12 +137,13 @@ pub struct UpdateRow<'a> {
     pub read_at: DateTime<Utc>,
 }
 
-/// Writes a changed note; `false` when the row changed since it was read.
+/// Writes a changed note; `false` when the row changed since it was read (or was
+/// deleted meanwhile: a deleted note is never changed).
 pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<bool> {
     db.count(1);
     let done = sqlx::query(
         "UPDATE notes SET title = ?, content = ?, status = ?, published_at = ?, updated_at = ?, properties = ?, content_kind = ? \
-         WHERE id = ? AND updated_at = ?",
+         WHERE id = ? AND updated_at = ? AND deleted_at IS NULL",
     )
     .bind(row.title)
     .bind(row.content)
