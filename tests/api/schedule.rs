@@ -5,9 +5,10 @@ use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use chrono::Utc;
+use serde_json::json;
 use starpunk::app::AppState;
 use starpunk::config::Config;
-use starpunk::domain::{Note, NoteInput, Tag};
+use starpunk::domain::{Note, NoteInput, NoteUpdate, Patch, Tag};
 
 use crate::helpers::{TestApp, base_vars, entry_count};
 
@@ -87,8 +88,24 @@ async fn a_scheduled_note_is_absent_from_everything_public() {
     let (count, lastmod) = app.state.notes.public_stats().await.unwrap();
     assert_eq!(count, 1);
     assert!(lastmod.unwrap() < future.published_at.unwrap());
-    // The owner still sees it.
+    // The owner still sees it, and may edit it: the edit is not dated before the
+    // publication, so pages showing the note later do not look older than before.
     assert_eq!(app.live_notes().await.len(), 2);
+    let edited = app
+        .state
+        .notes
+        .update(
+            future.id,
+            NoteUpdate {
+                patch: Patch::default().replace("content", vec![json!("Hidden, edited")]),
+                photos: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(edited.updated_at >= future.published_at.unwrap());
+    assert!(!edited.is_public());
+    assert!(!app.get("/").await.body.contains("Hidden"));
 }
 
 #[tokio::test]
