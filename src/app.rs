@@ -134,6 +134,7 @@ pub async fn serve_with(
 ) -> std::io::Result<()> {
     let db = state.db.clone();
     crate::auth::spawn_startup(&state);
+    state.notes.start_scheduler();
     let exempt = state.config.trusted_proxies.clone();
     let res = crate::server::run(listener, build_router(state), limits, exempt, shutdown).await;
     db.close().await;

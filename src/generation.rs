@@ -1,7 +1,9 @@
 //! The site's write counter. Every service that changes what pages and feeds show
 //! (notes today; Micropub and Webmention through the notes service later) bumps it
-//! after committing; caches remember the value they were built at, so a changed
-//! counter is a miss and the next response is fresh.
+//! after committing, and the notes service's publication task bumps it when a
+//! scheduled note's time comes (nothing is written then, yet pages change); caches
+//! remember the value they were built at, so a changed counter is a miss and the next
+//! response is fresh.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -2,22 +2,26 @@
 //! update, soft delete, restore, purge, get and list. Every write bumps the site's
 //! [`Generation`], which invalidates cached pages and feeds at once.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::db::notes::{self as q, Cursor, NewRow, NoteRow, Window};
+use crate::db::notes::{self as q, Cursor, NewRow};
 use crate::db::{Db, media as media_q, tags};
 use crate::domain::markdown::{self, split_title};
 use crate::domain::slug::SlugError;
 use crate::domain::time::now;
-use crate::domain::{ContentKind, Note, NoteInput, Photo, Slug, Status};
+use crate::domain::{ContentKind, Note, NoteInput, Slug, Status};
 use crate::generation::Generation;
 
+mod listing;
 mod lookup;
+mod photos;
 pub mod rules;
+mod schedule;
+mod slugs;
 mod update;
 
 pub use lookup::SearchResults;
+pub use photos::SplitPhotos;
 pub use rules::{MAX_CONTENT, MAX_NAME};
 pub use update::{explicit_name, full_properties, slug_from_url};
 
@@ -66,6 +70,8 @@ pub struct Notes {
     generation: Arc<Generation>,
     /// `SITE_URL`, to recognise the note URLs writers refer to.
     site_url: Arc<str>,
+    /// Wakes the task that publishes scheduled notes on time.
+    schedule: Arc<schedule::Scheduler>,
 }
 
 impl Notes {
@@ -76,6 +82,7 @@ impl Notes {
             db,
             generation,
             site_url: Arc::from(site_url.trim_end_matches('/')),
+            schedule: Arc::default(),
         }
     }
 
@@ -99,16 +106,12 @@ impl Notes {
         let properties = input.properties.to_json();
         let custom = check_slug(input.slug.as_deref())?;
 
-        let mut tx = self.db.begin().await?;
-        let slug = match custom {
-            Some(base) => self.free_slug(&mut tx, base, 2).await?,
-            None => {
-                self.free_slug(&mut tx, Slug::from_time(published_at.unwrap_or(created)), 1)
-                    .await?
-            }
+        let (base, first_suffix) = match custom {
+            Some(base) => (base, 2),
+            None => (Slug::from_time(published_at.unwrap_or(created)), 1),
         };
         let row = NewRow {
-            slug: slug.as_str(),
+            slug: "",
             title: title.as_deref(),
             content: &content,
             status,
@@ -118,35 +121,41 @@ impl Notes {
             properties: &properties,
             content_kind: input.content_kind,
         };
-        let id = q::insert(&self.db, &mut tx, &row).await?;
-        tags::set_for_note(&self.db, &mut tx, id, &input.tags).await?;
-        if let Some(photos) = &photos {
-            media_q::set_for_note(&self.db, &mut tx, id, photos).await?;
+        let new = NewNote {
+            base: &base,
+            first_suffix,
+            row,
+            tags: &input.tags,
+            photos: photos.as_deref(),
+        };
+        let mut written = self.write_new(&new).await;
+        // The UNIQUE constraint on slugs is the last guard: a writer that took the
+        // chosen slug first (another process on the same file) costs one more try.
+        if matches!(&written, Err(NoteError::Db(e)) if slugs::is_unique_violation(e)) {
+            written = self.write_new(&new).await;
         }
-        tx.commit().await?;
+        let (id, slug) = written?;
         self.generation.bump();
+        self.scheduled(status, published_at);
         tracing::info!(note.slug = %slug, note.id = id, "note created");
         self.get(id).await?.ok_or(NoteError::NotFound)
     }
 
-    async fn free_slug(
-        &self,
-        tx: &mut crate::db::Tx,
-        base: Slug,
-        first_suffix: u32,
-    ) -> Result<Slug, NoteError> {
-        if !q::slug_taken(&self.db, tx, base.as_str()).await? {
-            return Ok(base);
+    /// One transaction of [`Notes::create`]: a free slug, the row, its tags and photos.
+    async fn write_new(&self, new: &NewNote<'_>) -> Result<(i64, Slug), NoteError> {
+        let mut tx = self.db.begin().await?;
+        let slug = self.free_slug(&mut tx, new.base, new.first_suffix).await?;
+        let row = NewRow {
+            slug: slug.as_str(),
+            ..new.row
+        };
+        let id = q::insert(&self.db, &mut tx, &row).await?;
+        tags::set_for_note(&self.db, &mut tx, id, new.tags).await?;
+        if let Some(photos) = new.photos {
+            media_q::set_for_note(&self.db, &mut tx, id, photos).await?;
         }
-        for n in first_suffix..first_suffix + 1000 {
-            let candidate = base.with_suffix(n);
-            if !q::slug_taken(&self.db, tx, candidate.as_str()).await? {
-                return Ok(candidate);
-            }
-        }
-        Err(NoteError::Invalid(format!(
-            "the slug {base} and its variants are all taken"
-        )))
+        tx.commit().await?;
+        Ok((id, slug))
     }
 
     /// Soft delete: the note answers 410 and leaves every listing; restorable.
@@ -161,11 +170,19 @@ impl Notes {
 
     async fn set_deleted(&self, id: i64, deleted: bool) -> Result<(), NoteError> {
         let note = self.get(id).await?.ok_or(NoteError::NotFound)?;
-        let t = now();
+        // Deleting twice or restoring a live note asks for what already is: no write,
+        // no new `updated` time, no cache invalidation.
+        if note.deleted_at.is_some() == deleted {
+            return Ok(());
+        }
+        let t = changed_after(&note);
         let mut tx = self.db.begin().await?;
-        q::set_deleted(&self.db, &mut tx, id, deleted.then_some(t), t).await?;
+        q::set_deleted(&self.db, &mut tx, id, deleted.then_some(now()), t).await?;
         tx.commit().await?;
         self.generation.bump();
+        if !deleted {
+            self.scheduled(note.status, note.published_at);
+        }
         tracing::info!(note.slug = %note.slug, deleted, "note delete state changed");
         Ok(())
     }
@@ -204,99 +221,6 @@ impl Notes {
         Ok(self.with_tags(row.into_iter().collect()).await?.pop())
     }
 
-    /// A page of public notes, optionally for one tag. Two queries whatever the size.
-    pub async fn public_page(
-        &self,
-        tag: Option<&str>,
-        window: Window,
-        per_page: u32,
-    ) -> Result<Page, NoteError> {
-        let mut rows = q::list_public(&self.db, tag, &window, per_page + 1).await?;
-        let more = rows.len() > per_page as usize;
-        if more {
-            match window {
-                // newest-first lists drop the extra oldest row; an `After` list the extra newest
-                Window::After(_) => {
-                    rows.remove(0);
-                }
-                _ => {
-                    rows.truncate(per_page as usize);
-                }
-            }
-        }
-        let notes = self.with_tags(rows).await?;
-        let cursor = |n: &Note| Cursor {
-            at: n.date(),
-            id: n.id,
-        };
-        let (older, newer) = match &window {
-            Window::Offset(0) => (more.then(|| notes.last().map(cursor)).flatten(), None),
-            Window::Offset(_) => (
-                more.then(|| notes.last().map(cursor)).flatten(),
-                notes.first().map(|n| Some(cursor(n))),
-            ),
-            Window::Before(_) => (
-                more.then(|| notes.last().map(cursor)).flatten(),
-                Some(notes.first().map(cursor)),
-            ),
-            Window::After(_) => (
-                notes.last().map(cursor),
-                Some(if more {
-                    notes.first().map(cursor)
-                } else {
-                    None
-                }),
-            ),
-        };
-        Ok(Page {
-            notes,
-            older,
-            newer,
-        })
-    }
-
-    /// Every note for the owner, drafts included: the live ones or the deleted ones.
-    pub async fn all(
-        &self,
-        listing: Listing,
-        limit: u32,
-        offset: u32,
-    ) -> Result<Vec<Note>, NoteError> {
-        let deleted = listing == Listing::Deleted;
-        let rows = q::list_all(&self.db, deleted, limit, offset).await?;
-        self.with_tags(rows).await
-    }
-
-    /// Attaches tags and photos to rows with a fixed number of batch queries (tags,
-    /// note photos, their variants) whatever the number of rows.
-    pub async fn with_tags(&self, rows: Vec<NoteRow>) -> Result<Vec<Note>, NoteError> {
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut tags: HashMap<i64, Vec<_>> = tags::for_notes(&self.db, &ids).await?;
-        let mut photo_rows = media_q::for_notes(&self.db, &ids).await?;
-        let media_ids: Vec<i64> = photo_rows.values().flatten().map(|p| p.media.id).collect();
-        let mut variants = media_q::variants_for(&self.db, &media_ids).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let mut n = r.into_note();
-                n.tags = tags.remove(&n.id).unwrap_or_default();
-                n.photos = photo_rows
-                    .remove(&n.id)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|p| {
-                        let v = variants.remove(&p.media.id).unwrap_or_default();
-                        Photo {
-                            media: p.media.into_media(v),
-                            caption: p.caption,
-                        }
-                    })
-                    .collect();
-                n
-            })
-            .collect())
-    }
-
     /// Replaces a note's photos (attach, detach, reorder and re-caption in one step).
     pub async fn set_photos(
         &self,
@@ -304,14 +228,25 @@ impl Notes {
         photos: &[(i64, Option<String>)],
     ) -> Result<Note, NoteError> {
         let checked = check_photos(Some(photos))?.unwrap_or_default();
-        self.get(id).await?.ok_or(NoteError::NotFound)?;
+        let note = self.get(id).await?.ok_or(NoteError::NotFound)?;
+        update::refuse_deleted(&note)?;
         let mut tx = self.db.begin().await?;
         media_q::set_for_note(&self.db, &mut tx, id, &checked).await?;
-        q::touch(&self.db, &mut tx, id, now()).await?;
+        let t = changed_after(&note);
+        q::touch(&self.db, &mut tx, id, t).await?;
         tx.commit().await?;
         self.generation.bump();
         self.get(id).await?.ok_or(NoteError::NotFound)
     }
+}
+
+/// What [`Notes::write_new`] writes: everything but the slug is decided beforehand.
+struct NewNote<'a> {
+    base: &'a Slug,
+    first_suffix: u32,
+    row: NewRow<'a>,
+    tags: &'a [crate::domain::Tag],
+    photos: Option<&'a [(i64, Option<&'a str>)]>,
 }
 
 /// The note's HTML for pages and feeds, with URLs absolute against its permalink.
@@ -330,6 +265,14 @@ pub fn note_html(note: &Note, site_url: &str) -> String {
         _ => note.content.as_str(),
     };
     markdown::render(md, &base)
+}
+
+/// `updated` of a change to `note` made now: after its last one, so that an update
+/// computed from the note as it was read (see `notes::update`) never lands on top of
+/// this change, and never before a publication still to come.
+fn changed_after(note: &Note) -> chrono::DateTime<chrono::Utc> {
+    schedule::changed_at(note.status, note.published_at)
+        .max(note.updated_at + chrono::Duration::microseconds(1))
 }
 
 /// `updated` of a new note: the given time (import), never before `date` (a note cannot

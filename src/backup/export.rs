@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::domain::Status;
 use crate::domain::markdown::split_title;
 
-use super::frontmatter::{FrontMatter, PhotoEntry, Tags, format_time, join};
+use super::frontmatter::{FrontMatter, PhotoEntry, Tags, content_type_of, format_time, join};
 use crate::media::MediaStore;
 use crate::notes::{Listing, Notes};
 
@@ -63,6 +63,7 @@ pub async fn export_dir(notes: &Notes, media: &MediaStore, dir: &Path) -> anyhow
                     }
                     .into(),
                 ),
+                content_type: content_type_of(n.content_kind),
                 properties: n
                     .properties
                     .iter()

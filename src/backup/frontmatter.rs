@@ -1,9 +1,13 @@
 //! YAML front matter of exported/imported notes:
 //! `title`, `slug`, `tags` (list, or a comma-separated string), `published` and
-//! `updated` (RFC 3339), `status` (`draft` | `published`).
+//! `updated` (RFC 3339), `status` (`draft` | `published`), `content-type` (`html` for
+//! a note written in HTML; absent, or `markdown`, for Markdown), `properties` and
+//! `photos`.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::domain::ContentKind;
 
 /// Front matter as read and written.
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -21,6 +25,13 @@ pub struct FrontMatter {
     pub updated: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// `html` when the body is HTML (a Micropub `{"html": …}` note); written only then.
+    #[serde(
+        rename = "content-type",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content_type: Option<String>,
     /// What the note keeps beyond these fields, as Micropub properties (a reply's
     /// `in-reply-to`, `syndication`, a check-in…): a like has nothing else to say.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
@@ -100,6 +111,23 @@ pub fn split(text: &str) -> Result<(FrontMatter, &str), String> {
     Err("front matter starts with --- but never ends".into())
 }
 
+/// The content kind a `content-type` field names (absent: Markdown).
+pub fn parse_content_type(s: Option<&str>) -> Result<ContentKind, String> {
+    match s.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("markdown" | "text/markdown") => Ok(ContentKind::Markdown),
+        Some("html" | "text/html") => Ok(ContentKind::Html),
+        Some(other) => Err(format!(
+            "content-type must be markdown or html, got {other:?}"
+        )),
+    }
+}
+
+/// The `content-type` written for a note: only HTML is named, so Markdown notes
+/// export exactly as before.
+pub fn content_type_of(kind: ContentKind) -> Option<String> {
+    (kind == ContentKind::Html).then(|| "html".into())
+}
+
 /// Parses a time field (`published`, `updated`) named `field` in the error.
 pub fn parse_time(field: &str, s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
@@ -151,6 +179,7 @@ mod tests {
             .cloned()
             .unwrap(),
             status: Some("published".into()),
+            content_type: Some("html".into()),
             photos: vec![PhotoEntry {
                 file: "hello-1.jpg".into(),
                 caption: Some("A: caption".into()),
@@ -171,6 +200,24 @@ mod tests {
         assert!(split("---\ntags: [unclosed\n---\nx").is_err());
         let (fm, _) = split("---\ntags: a, b\n---\nx").unwrap();
         assert_eq!(fm.tags.items(), ["a", "b"]);
+    }
+
+    #[test]
+    fn content_types() {
+        for (kind, text) in [
+            (ContentKind::Html, Some("html")),
+            (ContentKind::Markdown, None),
+        ] {
+            assert_eq!(content_type_of(kind).as_deref(), text);
+            assert_eq!(parse_content_type(text), Ok(kind));
+        }
+        assert_eq!(
+            parse_content_type(Some("Markdown")),
+            Ok(ContentKind::Markdown)
+        );
+        assert!(parse_content_type(Some("rtf")).is_err());
+        let (fm, _) = split("---\ncontent-type: html\n---\n<p>x</p>").unwrap();
+        assert_eq!(fm.content_type.as_deref(), Some("html"));
     }
 
     #[test]

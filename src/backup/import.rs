@@ -7,7 +7,7 @@ use crate::domain::{NoteInput, Slug, Status};
 use crate::media::MediaStore;
 use crate::notes::{NoteError, Notes, rules};
 
-use super::frontmatter::{parse_time, split};
+use super::frontmatter::{parse_content_type, parse_time, split};
 
 /// Largest file read, in bytes (a note is at most 100 kB of Markdown).
 const MAX_FILE: u64 = 1_000_000;
@@ -129,6 +129,7 @@ pub async fn import_file(
         .as_deref()
         .map(|t| parse_time("updated", t))
         .transpose()?;
+    let content_kind = parse_content_type(fm.content_type.as_deref())?;
     let properties =
         crate::domain::Properties::from_value(serde_json::Value::Object(fm.properties.clone()))
             .map_err(|e| format!("properties refused: {e}"))?;
@@ -159,7 +160,7 @@ pub async fn import_file(
     let photo_ids = ids_of(&stored);
     let input = NoteInput {
         content: body.to_string(),
-        content_kind: Default::default(),
+        content_kind,
         name: fm.title,
         slug: Some(slug.to_string()),
         tags,

@@ -7,6 +7,12 @@ use crate::domain::{ContentKind, Note, Slug, Status};
 
 use super::{Db, Tx};
 
+mod owner;
+mod public;
+
+pub use owner::{categories, list_all, list_all_after};
+pub use public::{list_public, next_publication, public_stats};
+
 /// A row of `notes` as stored.
 #[derive(Debug, sqlx::FromRow)]
 pub struct NoteRow {
@@ -63,6 +69,7 @@ pub enum Window {
 }
 
 /// Columns for a new note.
+#[derive(Clone, Copy)]
 pub struct NewRow<'a> {
     pub slug: &'a str,
     pub title: Option<&'a str>,
@@ -75,13 +82,24 @@ pub struct NewRow<'a> {
     pub content_kind: ContentKind,
 }
 
-pub async fn slug_taken(db: &Db, tx: &mut Tx, slug: &str) -> sqlx::Result<bool> {
+/// The slugs that start with `prefix` and are `exact` or end in a digit: every slug
+/// a `-n` variant of a base could collide with, in one statement. The range keeps the
+/// UNIQUE index on `slug` usable (`~` sorts after every slug character).
+pub async fn slugs_taken(
+    db: &Db,
+    tx: &mut Tx,
+    prefix: &str,
+    exact: &str,
+) -> sqlx::Result<Vec<String>> {
     db.count(1);
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM notes WHERE slug = ?")
-        .bind(slug)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(n > 0)
+    sqlx::query_scalar(
+        "SELECT slug FROM notes WHERE slug >= ?1 AND slug < ?1 || '~' \
+         AND (slug = ?2 OR substr(slug, -1) BETWEEN '0' AND '9')",
+    )
+    .bind(prefix)
+    .bind(exact)
+    .fetch_all(&mut **tx)
+    .await
 }
 
 pub async fn insert(db: &Db, tx: &mut Tx, row: &NewRow<'_>) -> sqlx::Result<i64> {
@@ -119,12 +137,13 @@ pub struct UpdateRow<'a> {
     pub read_at: DateTime<Utc>,
 }
 
-/// Writes a changed note; `false` when the row changed since it was read.
+/// Writes a changed note; `false` when the row changed since it was read (or was
+/// deleted meanwhile: a deleted note is never changed).
 pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<bool> {
     db.count(1);
     let done = sqlx::query(
         "UPDATE notes SET title = ?, content = ?, status = ?, published_at = ?, updated_at = ?, properties = ?, content_kind = ? \
-         WHERE id = ? AND updated_at = ?",
+         WHERE id = ? AND updated_at = ? AND deleted_at IS NULL",
     )
     .bind(row.title)
     .bind(row.content)
@@ -198,90 +217,5 @@ pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<NoteRow>> {
     )
     .bind(id)
     .fetch_optional(db.pool())
-    .await
-}
-
-/// Public notes (published, not deleted), optionally only those tagged `tag`, newest
-/// first. Fetches up to `limit` rows.
-pub async fn list_public(
-    db: &Db,
-    tag: Option<&str>,
-    window: &Window,
-    limit: u32,
-) -> sqlx::Result<Vec<NoteRow>> {
-    db.count(1);
-    let mut rows: Vec<NoteRow> = match window {
-        Window::Offset(offset) => sqlx::query_as(
-            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
-             FROM notes WHERE status = 'published' AND deleted_at IS NULL \
-             AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
-             ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3",
-        )
-        .bind(tag)
-        .bind(limit as i64)
-        .bind(*offset as i64)
-        .fetch_all(db.pool())
-        .await?,
-        Window::Before(c) => sqlx::query_as(
-            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
-             FROM notes WHERE status = 'published' AND deleted_at IS NULL \
-             AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
-             AND (published_at < ?3 OR (published_at = ?3 AND id < ?4)) \
-             ORDER BY published_at DESC, id DESC LIMIT ?2",
-        )
-        .bind(tag)
-        .bind(limit as i64)
-        .bind(to_db(c.at))
-        .bind(c.id)
-        .fetch_all(db.pool())
-        .await?,
-        Window::After(c) => sqlx::query_as(
-            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
-             FROM notes WHERE status = 'published' AND deleted_at IS NULL \
-             AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
-             AND (published_at > ?3 OR (published_at = ?3 AND id > ?4)) \
-             ORDER BY published_at ASC, id ASC LIMIT ?2",
-        )
-        .bind(tag)
-        .bind(limit as i64)
-        .bind(to_db(c.at))
-        .bind(c.id)
-        .fetch_all(db.pool())
-        .await?,
-    };
-    if matches!(window, Window::After(_)) {
-        rows.reverse();
-    }
-    Ok(rows)
-}
-
-/// Every note for the owner (drafts included), newest first; `deleted` picks the
-/// deleted ones instead of the live ones.
-pub async fn list_all(
-    db: &Db,
-    deleted: bool,
-    limit: u32,
-    offset: u32,
-) -> sqlx::Result<Vec<NoteRow>> {
-    db.count(1);
-    sqlx::query_as(
-        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
-         FROM notes WHERE (deleted_at IS NOT NULL) = ?1 \
-         ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
-    )
-    .bind(deleted)
-    .bind(limit as i64)
-    .bind(offset as i64)
-    .fetch_all(db.pool())
-    .await
-}
-
-/// Number of public notes and the latest `updated_at` among them.
-pub async fn public_stats(db: &Db) -> sqlx::Result<(i64, Option<DateTime<Utc>>)> {
-    db.count(1);
-    sqlx::query_as(
-        "SELECT count(*), max(updated_at) FROM notes WHERE status = 'published' AND deleted_at IS NULL",
-    )
-    .fetch_one(db.pool())
     .await
 }

@@ -1,7 +1,10 @@
 //! Full-text search over public notes (FTS5, `porter unicode61`).
 
+use chrono::{DateTime, Utc};
+
 use super::Db;
 use super::notes::NoteRow;
+use crate::domain::time::to_db;
 
 /// Marks around matched terms in snippets; private-use characters that never appear in
 /// escaped HTML, replaced by `<mark>` after escaping.
@@ -32,8 +35,15 @@ pub fn fts_query(input: &str) -> Option<String> {
     }
 }
 
-/// Public notes matching `fts` (a query from [`fts_query`]), best first.
-pub async fn search(db: &Db, fts: &str, limit: u32, offset: u32) -> sqlx::Result<Vec<Hit>> {
+/// Public notes matching `fts` (a query from [`fts_query`]), best first; public as of
+/// `now` (a scheduled note is not found before its time).
+pub async fn search(
+    db: &Db,
+    fts: &str,
+    limit: u32,
+    offset: u32,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Vec<Hit>> {
     db.count(1);
     sqlx::query_as(
         "SELECT n.id, n.slug, n.title, n.content, n.status, n.created_at, n.published_at, n.updated_at, \
@@ -41,23 +51,27 @@ pub async fn search(db: &Db, fts: &str, limit: u32, offset: u32) -> sqlx::Result
                 snippet(notes_fts, 1, char(57344), char(57345), '…', 24) AS snippet \
          FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid \
          WHERE notes_fts MATCH ?1 AND n.status = 'published' AND n.deleted_at IS NULL \
+         AND n.published_at <= ?4 \
          ORDER BY bm25(notes_fts, 5.0, 1.0), n.published_at DESC LIMIT ?2 OFFSET ?3",
     )
     .bind(fts)
     .bind(limit as i64)
     .bind(offset as i64)
+    .bind(to_db(now))
     .fetch_all(db.pool())
     .await
 }
 
-/// How many public notes match `fts`.
-pub async fn count(db: &Db, fts: &str) -> sqlx::Result<i64> {
+/// How many public notes (as of `now`) match `fts`.
+pub async fn count(db: &Db, fts: &str, now: DateTime<Utc>) -> sqlx::Result<i64> {
     db.count(1);
     sqlx::query_scalar(
         "SELECT count(*) FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid \
-         WHERE notes_fts MATCH ?1 AND n.status = 'published' AND n.deleted_at IS NULL",
+         WHERE notes_fts MATCH ?1 AND n.status = 'published' AND n.deleted_at IS NULL \
+         AND n.published_at <= ?2",
     )
     .bind(fts)
+    .bind(to_db(now))
     .fetch_one(db.pool())
     .await
 }

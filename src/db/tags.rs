@@ -63,19 +63,3 @@ pub async fn display_of(db: &Db, name: &str) -> sqlx::Result<Option<String>> {
         .fetch_optional(db.pool())
         .await
 }
-
-/// The display forms of the tags some live note uses, most used first, optionally only
-/// those whose name contains `filter` (already normalised by the caller). One query.
-pub async fn in_use(db: &Db, filter: Option<&str>, limit: u32) -> sqlx::Result<Vec<String>> {
-    db.count(1);
-    sqlx::query_scalar(
-        "SELECT t.display FROM tags t JOIN note_tags nt ON nt.tag_id = t.id \
-         JOIN notes n ON n.id = nt.note_id AND n.deleted_at IS NULL \
-         WHERE ?1 IS NULL OR instr(t.name, ?1) > 0 \
-         GROUP BY t.id ORDER BY count(*) DESC, t.name LIMIT ?2",
-    )
-    .bind(filter)
-    .bind(i64::from(limit))
-    .fetch_all(db.pool())
-    .await
-}

@@ -102,9 +102,25 @@ impl Photo {
 }
 
 impl Note {
-    /// Visible on public pages, feeds and search.
+    /// Visible on public pages, feeds and search now (see [`Note::is_public_at`]).
     pub fn is_public(&self) -> bool {
-        self.status == Status::Published && self.deleted_at.is_none()
+        self.is_public_at(Utc::now())
+    }
+
+    /// Visible to the public at `now`: published, not deleted, and its publication
+    /// time come (a note published in the future is scheduled). The listings' SQL
+    /// says the same: `status = 'published' AND deleted_at IS NULL AND published_at <= now`.
+    pub fn is_public_at(&self, now: DateTime<Utc>) -> bool {
+        self.status == Status::Published
+            && self.deleted_at.is_none()
+            && self.published_at.is_some_and(|p| p <= now)
+    }
+
+    /// Published with a publication time still to come at `now`.
+    pub fn is_scheduled_at(&self, now: DateTime<Utc>) -> bool {
+        self.status == Status::Published
+            && self.deleted_at.is_none()
+            && self.published_at.is_some_and(|p| p > now)
     }
 
     /// The time shown as the note's date: publication, else creation.

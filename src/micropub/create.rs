@@ -38,29 +38,27 @@ async fn write(s: &AppState, entry: Entry, uploads: &[Media]) -> Result<Response
             "A post can have at most {MAX_PHOTOS} photos."
         )));
     }
-    let mut stored = Vec::new();
-    let mut outside = Vec::new();
+    // Every photo as a URL (an upload by its new address): the notes service tells
+    // this site's stored images from other sites' photos.
+    let mut values = Vec::with_capacity(entry.photos.len());
     for photo in entry.photos {
-        match photo.source {
-            PhotoSource::Upload(n) => {
-                let m = uploads
-                    .get(n)
-                    .ok_or_else(|| MicropubError::internal(&"an upload index out of range"))?;
-                stored.push((m.id, photo.alt));
-            }
-            PhotoSource::Url(url) => match s.media.by_url(&url).await? {
-                Some(m) => stored.push((m.id, photo.alt)),
-                None if url.starts_with("/media/") || is_own(s, &url) => {
-                    return Err(MicropubError::invalid(format!(
-                        "The photo {url} is not an image stored on this site."
-                    )));
-                }
-                None => outside.push(match photo.alt {
-                    Some(alt) => json!({ "value": url, "alt": alt }),
-                    None => Value::String(url),
-                }),
-            },
-        }
+        let url = match photo.source {
+            PhotoSource::Upload(n) => uploads
+                .get(n)
+                .map(|m| super::absolute(s, &m.url_path()))
+                .ok_or_else(|| MicropubError::internal(&"an upload index out of range"))?,
+            PhotoSource::Url(url) => url,
+        };
+        values.push(match photo.alt {
+            Some(alt) => json!({ "value": url, "alt": alt }),
+            None => Value::String(url),
+        });
+    }
+    let (stored, outside) = s.notes.split_photos(&values).await?;
+    if let Some(url) = outside.iter().map(photo_url).find(|u| is_own_media(s, u)) {
+        return Err(MicropubError::invalid(format!(
+            "The photo {url} is not an image stored on this site."
+        )));
     }
     let mut kept = entry.kept;
     if !outside.is_empty() {
@@ -86,10 +84,19 @@ async fn write(s: &AppState, entry: Entry, uploads: &[Media]) -> Result<Response
     Ok((StatusCode::CREATED, [(header::LOCATION, location)]).into_response())
 }
 
+/// The URL of a `photo` value (a string, or `{"value": …}`).
+fn photo_url(v: &Value) -> &str {
+    v.as_str()
+        .or_else(|| v.get("value").and_then(Value::as_str))
+        .unwrap_or_default()
+}
+
 /// A URL under this site's `/media/` that names no stored image is a mistake, not
 /// another site's photo.
-fn is_own(s: &AppState, url: &str) -> bool {
+fn is_own_media(s: &AppState, url: &str) -> bool {
     let site = s.config.site_url.trim_end_matches('/');
-    url.strip_prefix(site)
-        .is_some_and(|rest| rest.starts_with("/media/"))
+    url.starts_with("/media/")
+        || url
+            .strip_prefix(site)
+            .is_some_and(|rest| rest.starts_with("/media/"))
 }

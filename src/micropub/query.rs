@@ -113,7 +113,7 @@ async fn config(s: &AppState) -> Result<Value, MicropubError> {
 
 /// A post as `q=source` returns it: every property, or only those asked for.
 fn source(s: &AppState, note: &Note, wanted: &[String]) -> Value {
-    let mut props = crate::notes::full_properties(note);
+    let mut props = s.notes.properties_of(note);
     if wanted.is_empty() {
         return json!({ "type": ["h-entry"], "properties": props });
     }
@@ -145,7 +145,7 @@ async fn list(s: &AppState, p: &Params) -> Result<Value, MicropubError> {
     let items: Vec<Value> = notes
         .iter()
         .map(|n| {
-            let mut props = crate::notes::full_properties(n);
+            let mut props = s.notes.properties_of(n);
             props.insert("url".into(), json!([super::absolute(s, &n.path())]));
             json!({ "type": ["h-entry"], "properties": props })
         })

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::db::sitemap::SitemapRow;
 use crate::db::{notes, search, sitemap, stats, tags};
 use crate::domain::Note;
+use crate::domain::time::now;
 
 /// One page of search results.
 #[derive(Debug)]
@@ -28,8 +29,9 @@ impl Notes {
         limit: u32,
         offset: u32,
     ) -> Result<SearchResults, NoteError> {
-        let total = search::count(&self.db, fts).await?;
-        let rows = search::search(&self.db, fts, limit, offset).await?;
+        let t = now();
+        let total = search::count(&self.db, fts, t).await?;
+        let rows = search::search(&self.db, fts, limit, offset, t).await?;
         let snippets: Vec<String> = rows.iter().map(|h| h.snippet.clone()).collect();
         let notes = self
             .with_tags(rows.into_iter().map(|h| h.note).collect())
@@ -41,26 +43,14 @@ impl Notes {
     }
 
     /// How a tag was first written, when any note ever had it.
-    /// The tags in use (Micropub `q=category`), most used first; `filter` keeps those
-    /// containing it, compared as tags are (case-insensitive).
-    pub async fn categories(
-        &self,
-        filter: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<String>, NoteError> {
-        let filter = filter
-            .map(|f| f.trim().to_lowercase())
-            .filter(|f| !f.is_empty());
-        Ok(tags::in_use(&self.db, filter.as_deref(), limit).await?)
-    }
-
     pub async fn tag_display(&self, name: &str) -> Result<Option<String>, NoteError> {
         Ok(tags::display_of(&self.db, name).await?)
     }
 
-    /// The number of public notes and the latest change among them (feeds, sitemap).
+    /// The number of public notes and the latest change among them (feeds, sitemap); a
+    /// note's publication counts as a change.
     pub async fn public_stats(&self) -> Result<(i64, Option<DateTime<Utc>>), NoteError> {
-        Ok(notes::public_stats(&self.db).await?)
+        Ok(notes::public_stats(&self.db, now()).await?)
     }
 
     /// A page of public notes as the sitemap lists them, oldest first.
@@ -69,7 +59,21 @@ impl Notes {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<SitemapRow>, NoteError> {
-        Ok(sitemap::public_notes(&self.db, offset, limit).await?)
+        Ok(sitemap::public_notes(&self.db, offset, limit, now()).await?)
+    }
+
+    /// The tags in use on notes that are not deleted, as first written (Micropub
+    /// `q=category`): at most `limit`, those containing `filter` (any case) when one
+    /// is given, names starting with it first, then the most used. One query.
+    pub async fn categories(
+        &self,
+        filter: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<String>, NoteError> {
+        let filter = filter
+            .map(|f| f.trim().trim_start_matches('#').trim().to_lowercase())
+            .filter(|f| !f.is_empty());
+        Ok(notes::categories(&self.db, filter.as_deref(), limit).await?)
     }
 
     /// Whether the database answers.
@@ -79,6 +83,6 @@ impl Notes {
 
     /// Counts of notes by state and the database's size (`/health?detailed=true`).
     pub async fn stats(&self) -> Result<Stats, NoteError> {
-        Ok(stats::stats(&self.db).await?)
+        Ok(stats::stats(&self.db, now()).await?)
     }
 }

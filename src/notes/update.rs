@@ -42,8 +42,21 @@ impl Notes {
     /// One attempt of [`Notes::update`]: `None` when the note changed meanwhile.
     async fn try_update(&self, id: i64, change: &NoteUpdate) -> Result<Option<Note>, NoteError> {
         let note = self.get(id).await?.ok_or(NoteError::NotFound)?;
-        let mut map = full_properties(&note);
+        refuse_deleted(&note)?;
+        // A patch of `photo` sees the stored photos too (as their URLs), so a client
+        // can replace, reorder or delete them like any other value.
+        let touches_photo = change.patch.touches("photo");
+        let mut map = if touches_photo {
+            self.properties_of(&note)
+        } else {
+            full_properties(&note)
+        };
         change.patch.apply(&mut map);
+        let linked = if touches_photo {
+            Some(self.take_photos(&mut map).await?)
+        } else {
+            None
+        };
         let content = clean_content(&text_of(map.get("content")))?;
         let content_kind = if change.patch.touches("content") {
             kind_of(map.get("content"))
@@ -80,7 +93,9 @@ impl Notes {
             (_, prev) => published.or(prev),
         };
         let kept = Properties::kept_from(&map);
-        let photos = check_photos(change.photos.as_deref())?;
+        // The admin's explicit photo list wins over the stored photos a patch names.
+        let chosen = change.photos.clone().or(linked);
+        let photos = check_photos(chosen.as_deref())?;
         let photo_count = photos.as_ref().map_or(note.photos.len(), Vec::len);
         check_complete(&content, photo_count, &kept)?;
         let properties = kept.to_json();
@@ -92,7 +107,8 @@ impl Notes {
             content: &content,
             status,
             published_at,
-            updated_at: now().max(note.updated_at + chrono::Duration::microseconds(1)),
+            updated_at: super::schedule::changed_at(status, published_at)
+                .max(note.updated_at + chrono::Duration::microseconds(1)),
             properties: &properties,
             content_kind,
             read_at: note.updated_at,
@@ -109,8 +125,26 @@ impl Notes {
         }
         tx.commit().await?;
         self.generation.bump();
+        self.scheduled(status, published_at);
         tracing::info!(note.slug = %note.slug, note.id = id, "note updated");
         self.get(id).await?.ok_or(NoteError::NotFound).map(Some)
+    }
+
+    /// Takes the `photo` values out of a patched property set: the stored ones are
+    /// returned (they become `note_media` rows), the outside ones are put back.
+    async fn take_photos(
+        &self,
+        map: &mut Map<String, Value>,
+    ) -> Result<Vec<(i64, Option<String>)>, NoteError> {
+        let values = match map.remove("photo") {
+            Some(Value::Array(values)) => values,
+            _ => Vec::new(),
+        };
+        let (stored, outside) = self.split_photos(&values).await?;
+        if !outside.is_empty() {
+            map.insert("photo".into(), Value::Array(outside));
+        }
+        Ok(stored)
     }
 
     /// The note a public URL names: `{SITE_URL}/note/{slug}` or the legacy
@@ -122,6 +156,17 @@ impl Notes {
             None => Ok(None),
         }
     }
+}
+
+/// A deleted note is out of reach of edits: changing what nobody can see, and what a
+/// restore would bring back changed, is a surprise rather than a feature.
+pub(super) fn refuse_deleted(note: &Note) -> Result<(), NoteError> {
+    if note.deleted_at.is_some() {
+        return Err(NoteError::Invalid(
+            "This note is deleted; undelete it before changing it.".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The slug in a note URL of this site (see [`Notes::by_url`]).
