@@ -57,6 +57,23 @@ pub struct Cursor {
     pub id: i64,
 }
 
+impl Cursor {
+    /// `{unix microseconds}.{id}`, as pages and Micropub hand it to clients.
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.at.timestamp_micros(), self.id)
+    }
+
+    /// Reads [`Cursor::encode`]'s form; `None` for anything else.
+    pub fn decode(s: &str) -> Option<Self> {
+        let (t, id) = s.trim().split_once('.')?;
+        let at = DateTime::from_timestamp_micros(t.parse().ok()?)?;
+        Some(Cursor {
+            at,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
 /// Which slice of the public timeline to list.
 #[derive(Debug, Clone)]
 pub enum Window {

@@ -13,6 +13,7 @@ use super::error::MicropubError;
 use crate::app::AppState;
 use crate::domain::Note;
 use crate::limits::MICROPUB_MEDIA;
+use crate::db::notes::Cursor;
 use crate::notes::Listing;
 
 /// The queries this endpoint answers (also listed in `q=config`).
@@ -133,13 +134,17 @@ async fn list(s: &AppState, p: &Params) -> Result<Value, MicropubError> {
             .ok_or_else(|| MicropubError::invalid(format!("limit={l} is not a positive number.")))?
             .min(MAX_LIMIT),
     };
-    let offset = match &p.after {
-        None => 0,
-        Some(a) => a.trim().parse::<u32>().map_err(|_| {
-            MicropubError::invalid(format!("after={a} is not a cursor this server gave."))
-        })?,
+    let after = match &p.after {
+        None => None,
+        Some(a) => Some(Cursor::decode(a).ok_or_else(|| {
+            MicropubError::invalid(format!("after={a} is not a position this server gave."))
+        })?),
     };
-    let mut notes = s.notes.all(Listing::Live, limit + 1, offset).await?;
+    // Keyset paging on (created, id): a page stays put while new posts arrive.
+    let mut notes = s
+        .notes
+        .all_after(Listing::Live, after.as_ref(), limit + 1)
+        .await?;
     let more = notes.len() > limit as usize;
     notes.truncate(limit as usize);
     let items: Vec<Value> = notes
@@ -152,11 +157,12 @@ async fn list(s: &AppState, p: &Params) -> Result<Value, MicropubError> {
         .collect();
     let mut out = Map::new();
     out.insert("items".into(), Value::Array(items));
-    if more {
-        out.insert(
-            "paging".into(),
-            json!({ "after": (offset + limit).to_string() }),
-        );
+    if more && let Some(last) = notes.last() {
+        let next = Cursor {
+            at: last.created_at,
+            id: last.id,
+        };
+        out.insert("paging".into(), json!({ "after": next.encode() }));
     }
     Ok(Value::Object(out))
 }

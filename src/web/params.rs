@@ -1,6 +1,5 @@
 //! Query-string parsing for listings, with clear refusals for bad values.
 
-use chrono::DateTime;
 use serde::Deserialize;
 
 use crate::db::notes::{Cursor, Window};
@@ -63,20 +62,15 @@ pub fn parse_page(p: &str) -> Result<u32, AppError> {
 
 /// `{unix microseconds}.{id}` — stable while new notes arrive.
 pub fn cursor_str(c: &Cursor) -> String {
-    format!("{}.{}", c.at.timestamp_micros(), c.id)
+    c.encode()
 }
 
 fn parse_cursor(s: &str) -> Result<Cursor, AppError> {
-    let bad = || {
+    Cursor::decode(s).ok_or_else(|| {
         AppError::BadRequest(
             "That page position is not valid; start again from the first page.".into(),
         )
-    };
-    let (t, id) = s.split_once('.').ok_or_else(bad)?;
-    let micros: i64 = t.parse().map_err(|_| bad())?;
-    let id: i64 = id.parse().map_err(|_| bad())?;
-    let at = DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
-    Ok(Cursor { at, id })
+    })
 }
 
 #[cfg(test)]
