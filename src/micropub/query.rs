@@ -11,9 +11,9 @@ use serde_json::{Map, Value, json};
 use super::actions::note_at;
 use super::error::MicropubError;
 use crate::app::AppState;
+use crate::db::notes::Cursor;
 use crate::domain::Note;
 use crate::limits::MICROPUB_MEDIA;
-use crate::db::notes::Cursor;
 use crate::notes::Listing;
 
 /// The queries this endpoint answers (also listed in `q=config`).
