@@ -25,6 +25,10 @@ pub mod tags;
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: SqlitePool,
+    /// One connection for write transactions: writers wait their turn in the pool's
+    /// fair queue instead of SQLite's sleep-and-retry busy handler, so 50 creates at
+    /// once finish in order and readers keep the other connections.
+    writer: SqlitePool,
     queries: Arc<AtomicU64>,
 }
 
@@ -48,11 +52,18 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
-            .connect_with(opts)
+            .connect_with(opts.clone())
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts)
+            .await?;
         Ok(Db {
             pool,
+            writer,
             queries: Arc::new(AtomicU64::new(0)),
         })
     }
@@ -72,10 +83,10 @@ impl Db {
         self.queries.load(Ordering::Relaxed)
     }
 
-    /// Starts a write transaction.
+    /// Starts a write transaction on the writer connection (one at a time, in order).
     pub async fn begin(&self) -> sqlx::Result<Tx> {
         self.count(1);
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        self.writer.begin_with("BEGIN IMMEDIATE").await
     }
 
     /// Whether the database answers (for `/health`).
@@ -84,8 +95,9 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
 
-    /// Closes the pool, checkpointing the WAL.
+    /// Closes both pools, checkpointing the WAL.
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }
