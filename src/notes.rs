@@ -152,7 +152,9 @@ impl Notes {
         let id = q::insert(&self.db, &mut tx, &row).await?;
         tags::set_for_note(&self.db, &mut tx, id, new.tags).await?;
         if let Some(photos) = new.photos {
-            media_q::set_for_note(&self.db, &mut tx, id, photos).await?;
+            media_q::set_for_note(&self.db, &mut tx, id, photos)
+                .await
+                .map_err(photos::photo_gone)?;
         }
         tx.commit().await?;
         Ok((id, slug))
@@ -231,7 +233,9 @@ impl Notes {
         let note = self.get(id).await?.ok_or(NoteError::NotFound)?;
         update::refuse_deleted(&note)?;
         let mut tx = self.db.begin().await?;
-        media_q::set_for_note(&self.db, &mut tx, id, &checked).await?;
+        media_q::set_for_note(&self.db, &mut tx, id, &checked)
+            .await
+            .map_err(photos::photo_gone)?;
         let t = changed_after(&note);
         q::touch(&self.db, &mut tx, id, t).await?;
         tx.commit().await?;

@@ -130,11 +130,9 @@ pub fn content_type_of(kind: ContentKind) -> Option<String> {
 
 /// Parses a time field (`published`, `updated`) named `field` in the error.
 pub fn parse_time(field: &str, s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            format!("{field} must be an RFC 3339 time like 2024-03-09T07:05:01Z, got {s:?}")
-        })
+    crate::domain::time::parse_date(s).ok_or_else(|| {
+        format!("{field} must be an RFC 3339 time like 2024-03-09T07:05:01Z, got {s:?}")
+    })
 }
 
 /// A time as written to front matter: sub-second precision only when there is some, so

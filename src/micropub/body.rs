@@ -193,6 +193,7 @@ async fn read_multipart(
     let header_sent = grant.is_some();
     let mut fields: Vec<(String, FormValue)> = Vec::new();
     let mut uploads: Vec<Media> = Vec::new();
+    let mut text_bytes = 0usize;
     let result: Result<(), MicropubError> = async {
         while let Some(field) = mp.next_field().await.map_err(unreadable)? {
             let name = field.name().unwrap_or_default().to_string();
@@ -223,6 +224,15 @@ async fn read_multipart(
                 continue;
             }
             let value = text(field).await?;
+            // Text parts together are held to what a form body may be: a client
+            // without a token cannot make the server hold megabytes of them.
+            text_bytes += value.len();
+            if text_bytes > MAX_BODY {
+                return Err(MicropubError::too_large(format!(
+                    "The text of the form is larger than {} kB.",
+                    MAX_BODY / 1024
+                )));
+            }
             if name == "access_token" {
                 if header_sent || grant.is_some() {
                     return Err(two_tokens());

@@ -55,11 +55,6 @@ async fn write(s: &AppState, entry: Entry, uploads: &[Media]) -> Result<Response
         });
     }
     let (stored, outside) = s.notes.split_photos(&values).await?;
-    if let Some(url) = outside.iter().map(photo_url).find(|u| is_own_media(s, u)) {
-        return Err(MicropubError::invalid(format!(
-            "The photo {url} is not an image stored on this site."
-        )));
-    }
     let mut kept = entry.kept;
     if !outside.is_empty() {
         kept.insert("photo".into(), Value::Array(outside));
@@ -82,21 +77,4 @@ async fn write(s: &AppState, entry: Entry, uploads: &[Media]) -> Result<Response
     tracing::info!(note.slug = %note.slug, photos = note.photos.len(), "note created through Micropub");
     let location = super::absolute(s, &note.path());
     Ok((StatusCode::CREATED, [(header::LOCATION, location)]).into_response())
-}
-
-/// The URL of a `photo` value (a string, or `{"value": …}`).
-fn photo_url(v: &Value) -> &str {
-    v.as_str()
-        .or_else(|| v.get("value").and_then(Value::as_str))
-        .unwrap_or_default()
-}
-
-/// A URL under this site's `/media/` that names no stored image is a mistake, not
-/// another site's photo.
-fn is_own_media(s: &AppState, url: &str) -> bool {
-    let site = s.config.site_url.trim_end_matches('/');
-    url.starts_with("/media/")
-        || url
-            .strip_prefix(site)
-            .is_some_and(|rest| rest.starts_with("/media/"))
 }

@@ -43,6 +43,42 @@ async fn store(s: &AppState, req: Request) -> Result<Response, MicropubError> {
         MicropubError::invalid(format!("The form could not be read: {}", e.body_text()))
     })?;
     let mut stored = None;
+    let result = read_parts(s, &mut mp, &mut grant, &mut stored).await;
+    let media = match (result, stored) {
+        (Ok(()), Some(m)) => m,
+        (Ok(()), None) => {
+            return Err(match grant {
+                None => MicropubError::unauthorized("This request needs an access token."),
+                Some(_) => MicropubError::invalid(
+                    "The request has no file: send it in a part named \"file\".",
+                ),
+            });
+        }
+        (Err(e), stored) => {
+            // A part after the file failed: the file goes too.
+            if let Some(m) = stored {
+                s.media.delete_many(&[m.id]).await;
+            }
+            return Err(e);
+        }
+    };
+    tracing::info!(media.id = media.id, media.path = %media.path, "media uploaded through Micropub");
+    let url = super::absolute(s, &media.url_path());
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, url.clone())],
+        Json(json!({ "url": url })),
+    )
+        .into_response())
+}
+
+/// Reads the parts: the token (when not in the header) and one `file`, stored.
+async fn read_parts(
+    s: &AppState,
+    mp: &mut Multipart,
+    grant: &mut Option<super::token::Grant>,
+    stored: &mut Option<crate::media::Media>,
+) -> Result<(), MicropubError> {
     while let Some(field) = mp.next_field().await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             MicropubError::too_large("The file is larger than the largest upload accepted.")
@@ -58,7 +94,7 @@ async fn store(s: &AppState, req: Request) -> Result<Response, MicropubError> {
                 ));
             }
             let token = body::text(field).await?;
-            grant = Some(s.micropub.check(s, &token).await?);
+            *grant = Some(s.micropub.check(s, &token).await?);
             continue;
         }
         if name != "file" || stored.is_some() {
@@ -70,24 +106,9 @@ async fn store(s: &AppState, req: Request) -> Result<Response, MicropubError> {
             )
         })?;
         g.require("media")?;
-        stored = body::store(s, field, 0).await?;
+        *stored = body::store(s, field, 0).await?;
     }
-    let Some(media) = stored else {
-        return Err(match grant {
-            None => MicropubError::unauthorized("This request needs an access token."),
-            Some(_) => {
-                MicropubError::invalid("The request has no file: send it in a part named \"file\".")
-            }
-        });
-    };
-    tracing::info!(media.id = media.id, media.path = %media.path, "media uploaded through Micropub");
-    let url = super::absolute(s, &media.url_path());
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, url.clone())],
-        Json(json!({ "url": url })),
-    )
-        .into_response())
+    Ok(())
 }
 
 /// `GET /micropub/media?q=last`.

@@ -48,7 +48,10 @@ async fn post(State(s): State<AppState>, req: Request) -> Response {
     let result = async {
         let incoming = body::read(&s, req).await?;
         let action = incoming.action;
-        incoming.grant.require(action.scope())?;
+        if let Err(e) = incoming.grant.require(action.scope()) {
+            body::discard(&s, &incoming.uploads).await;
+            return Err(e);
+        }
         match action {
             parse::Action::Create(entry) => create::create(&s, entry, incoming.uploads).await,
             other => {

@@ -7,10 +7,11 @@
 //! syndication); anything else is kept verbatim, nested objects included, within
 //! limits on values and depth that no real post comes near.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::domain::properties::is_person_tag;
+use crate::domain::time;
 use crate::domain::{ContentKind, Patch, Status, Tag};
 
 /// Most values one property may have (10 000 categories are refused, not stored).
@@ -444,30 +445,14 @@ fn photo_of(v: &Value) -> Result<PhotoRef, ParseError> {
     })
 }
 
-/// `published`: RFC 3339, or the same without seconds or without an offset (read as
-/// UTC), as clients write it.
+/// `published`, as [`time::parse_date`] reads it.
 pub fn parse_date(s: &str) -> Result<DateTime<Utc>, ParseError> {
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.to_utc());
-    }
-    for f in [
-        "%Y-%m-%dT%H:%M%:z",
-        "%Y-%m-%dT%H:%M:%S%z",
-        "%Y-%m-%d %H:%M:%S%:z",
-    ] {
-        if let Ok(t) = DateTime::parse_from_str(s, f) {
-            return Ok(t.to_utc());
-        }
-    }
-    for f in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-            return Ok(t.and_utc());
-        }
-    }
-    bad(format!(
-        "published {s:?} is not a date and time (e.g. 2026-11-29T10:30:00Z)."
-    ))
+    time::parse_date(s).ok_or_else(|| {
+        ParseError(format!(
+            "published {:?} is not a date and time (e.g. 2026-11-29T10:30:00Z).",
+            s.trim()
+        ))
+    })
 }
 
 /// An update's values are checked as a new post's would be.

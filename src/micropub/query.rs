@@ -66,8 +66,17 @@ pub async fn get(
 }
 
 async fn answer(s: &AppState, headers: &HeaderMap, raw: &str) -> Result<Response, MicropubError> {
-    super::require_header_token(s, headers).await?;
+    let grant = super::require_header_token(s, headers).await?;
     let p = Params::parse(raw);
+    // Sources include drafts and deleted posts: a token that may only upload media
+    // does not get to read them.
+    if p.q.as_deref() == Some("source")
+        && !["create", "update", "delete"]
+            .iter()
+            .any(|sc| grant.allows(sc))
+    {
+        return Err(MicropubError::insufficient_scope("update"));
+    }
     let body = match p.q.as_deref() {
         Some("config") => config(s).await?,
         Some("syndicate-to") => json!({ "syndicate-to": [] }),

@@ -97,7 +97,7 @@ impl Notes {
         let mut tags: HashMap<i64, Vec<_>> = tags::for_notes(&self.db, &ids).await?;
         let mut photo_rows = media_q::for_notes(&self.db, &ids).await?;
         let media_ids: Vec<i64> = photo_rows.values().flatten().map(|p| p.media.id).collect();
-        let mut variants = media_q::variants_for(&self.db, &media_ids).await?;
+        let variants = media_q::variants_for(&self.db, &media_ids).await?;
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -108,7 +108,8 @@ impl Notes {
                     .unwrap_or_default()
                     .into_iter()
                     .map(|p| {
-                        let v = variants.remove(&p.media.id).unwrap_or_default();
+                        // A photo two notes share keeps its variants in both.
+                        let v = variants.get(&p.media.id).cloned().unwrap_or_default();
                         Photo {
                             media: p.media.into_media(v),
                             caption: p.caption,

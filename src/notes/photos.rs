@@ -58,11 +58,48 @@ impl Notes {
             };
             match id {
                 Some(id) => stored.push((id, alt.map(str::to_string))),
-                None => outside.push(v.clone()),
+                None => {
+                    check_outside(&self.site_url, url)?;
+                    outside.push(v.clone());
+                }
             }
         }
         Ok((stored, outside))
     }
+}
+
+/// A photo list that names an image deleted meanwhile (the owner removed an unused
+/// upload while a client linked it) is the writer's mistake to hear about, not a 500.
+pub(super) fn photo_gone(e: sqlx::Error) -> NoteError {
+    match e.as_database_error() {
+        Some(d) if d.is_foreign_key_violation() => NoteError::Invalid(
+            "A photo of this note was deleted meanwhile; upload it again.".into(),
+        ),
+        _ => NoteError::Db(e),
+    }
+}
+
+/// An outside photo is shown as sent, so it must be one a browser will load on the
+/// page (https; the page's CSP allows no other) — and a `/media/…` address of this
+/// site that names no stored image is a mistake, not another site's photo.
+fn check_outside(site_url: &str, url: &str) -> Result<(), NoteError> {
+    let url = url.trim();
+    let own = url.starts_with("/media/")
+        || url
+            .strip_prefix(site_url.trim_end_matches('/'))
+            .is_some_and(|rest| rest.starts_with("/media/"));
+    if own {
+        return Err(NoteError::Invalid(format!(
+            "The photo {url} is not an image stored on this site."
+        )));
+    }
+    let https = url::Url::parse(url).is_ok_and(|u| u.scheme() == "https" && u.host().is_some());
+    if !https {
+        return Err(NoteError::Invalid(format!(
+            "The photo {url} is not an https address; upload the file, or link it over https."
+        )));
+    }
+    Ok(())
 }
 
 /// The URL and alt text of a `photo` value.

@@ -81,11 +81,9 @@ impl Notes {
         };
         let published =
             match first_text(&map, "published").filter(|_| change.patch.touches("published")) {
-                Some(s) => Some(
-                    chrono::DateTime::parse_from_rfc3339(s.trim())
-                        .map_err(|_| NoteError::Invalid(format!("published {s:?} is not a date.")))?
-                        .to_utc(),
-                ),
+                Some(s) => Some(crate::domain::time::parse_date(&s).ok_or_else(|| {
+                    NoteError::Invalid(format!("published {s:?} is not a date and time."))
+                })?),
                 None => None,
             };
         let published_at = match (status, note.published_at) {
@@ -121,7 +119,9 @@ impl Notes {
             tags::set_for_note(&self.db, &mut tx, id, tags).await?;
         }
         if let Some(photos) = &photos {
-            media_q::set_for_note(&self.db, &mut tx, id, photos).await?;
+            media_q::set_for_note(&self.db, &mut tx, id, photos)
+                .await
+                .map_err(super::photos::photo_gone)?;
         }
         tx.commit().await?;
         self.generation.bump();

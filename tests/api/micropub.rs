@@ -11,6 +11,7 @@ mod input;
 mod media;
 mod pages;
 mod query;
+mod review;
 mod token_endpoint;
 mod tokens;
 mod update;

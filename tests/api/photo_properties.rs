@@ -62,6 +62,16 @@ async fn a_photo_patch_attaches_reorders_and_detaches_stored_photos() {
     let note = app.note("words", &[]).await;
     // A variant's URL and a site-relative path name stored images too.
     let variant = format!("{SITE}{}", b.variants[0].url_path());
+    // An address on this site's /media/ that names no stored image is a mistake: refused,
+    // and the note is unchanged.
+    let missing = format!("{SITE}/media/2026/01/nobody-stored-this.jpg");
+    let refused = notes
+        .update(note.id, patch(json!({"replace": {"photo": [missing]}})))
+        .await;
+    assert!(
+        matches!(&refused, Err(starpunk::notes::NoteError::Invalid(m)) if m.contains("not an image stored")),
+        "{refused:?}"
+    );
     let changed = notes
         .update(
             note.id,
@@ -69,7 +79,6 @@ async fn a_photo_patch_attaches_reorders_and_detaches_stored_photos() {
                 variant,
                 {"value": format!("/media/{}", a.path), "alt": "Now captioned"},
                 "https://out.example/x.jpg",
-                format!("{SITE}/media/2026/01/nobody-stored-this.jpg"),
             ]}})),
         )
         .await
@@ -82,10 +91,7 @@ async fn a_photo_patch_attaches_reorders_and_detaches_stored_photos() {
     assert_eq!(got, [(b.id, None), (a.id, Some("Now captioned"))]);
     assert_eq!(
         changed.properties.values("photo"),
-        [
-            json!("https://out.example/x.jpg"),
-            json!(format!("{SITE}/media/2026/01/nobody-stored-this.jpg"))
-        ]
+        [json!("https://out.example/x.jpg")]
     );
 
     // Deleting a captioned stored photo by its URL detaches it; the image stays.
