@@ -90,7 +90,7 @@ impl Notes {
     /// and de-duplicated with `-2`, `-3`…; the default timestamp slug with `-1`, `-2`….
     pub async fn create(&self, input: NoteInput) -> Result<Note, NoteError> {
         let content = clean_content(&input.content)?;
-        let title = title_for(input.name.as_deref(), &content)?;
+        let title = title_for(input.name.as_deref(), &content, input.content_kind)?;
         let created = now();
         let status = input.status.unwrap_or(Status::Published);
         let published_at = match status {

@@ -4,7 +4,7 @@
 
 use super::NoteError;
 use crate::domain::markdown::split_title;
-use crate::domain::{MAX_PHOTOS, Properties, Slug};
+use crate::domain::{ContentKind, MAX_PHOTOS, Properties, Slug};
 
 /// Largest note accepted, in bytes of Markdown.
 pub const MAX_CONTENT: usize = 100_000;
@@ -33,8 +33,13 @@ pub fn clean_content(content: &str) -> Result<String, NoteError> {
     Ok(c)
 }
 
-/// The note's name: an explicit one (checked for length), else its leading heading.
-pub fn title_for(name: Option<&str>, content: &str) -> Result<Option<String>, NoteError> {
+/// The note's name: an explicit one (checked for length), else the leading heading of
+/// Markdown content (HTML a client sent has a name only when the client gave one).
+pub fn title_for(
+    name: Option<&str>,
+    content: &str,
+    kind: ContentKind,
+) -> Result<Option<String>, NoteError> {
     match name.map(str::trim) {
         Some(n) if !n.is_empty() => {
             if n.chars().count() > MAX_NAME {
@@ -44,6 +49,7 @@ pub fn title_for(name: Option<&str>, content: &str) -> Result<Option<String>, No
             }
             Ok(Some(n.to_string()))
         }
+        _ if kind == ContentKind::Html => Ok(None),
         _ => Ok(split_title(content).title),
     }
 }
@@ -71,7 +77,7 @@ pub fn check_photo_count(n: usize) -> Result<(), NoteError> {
 /// never costs a photo upload.
 pub fn check_text(content: &str, name: Option<&str>, slug: Option<&str>) -> Result<(), NoteError> {
     let content = clean_content(content)?;
-    title_for(name, &content)?;
+    title_for(name, &content, ContentKind::Markdown)?;
     check_slug(slug)?;
     Ok(())
 }

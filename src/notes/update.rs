@@ -68,7 +68,7 @@ impl Notes {
             .and_then(|v| v.as_array())
             .and_then(|a| a.first())
             .map(value_text);
-        let title = title_for(name.as_deref(), &content)?;
+        let title = title_for(name.as_deref(), &content, content_kind)?;
         let tags = if change.patch.touches("category") {
             Some(tags_of(map.get("category"))?)
         } else {
@@ -222,9 +222,10 @@ pub fn full_properties(note: &Note) -> Map<String, Value> {
 
 /// The stored title when it is not simply the content's leading heading.
 pub fn explicit_name(note: &Note) -> Option<&str> {
-    note.title
-        .as_deref()
-        .filter(|t| split_title(&note.content).title.as_deref() != Some(*t))
+    note.title.as_deref().filter(|t| {
+        note.content_kind == ContentKind::Html
+            || split_title(&note.content).title.as_deref() != Some(*t)
+    })
 }
 
 fn value_text(v: &Value) -> String {

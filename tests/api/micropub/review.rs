@@ -150,3 +150,26 @@ async fn two_notes_sharing_a_photo_both_show_its_variants() {
         "both entries offer variants"
     );
 }
+
+#[tokio::test]
+async fn html_content_is_never_read_for_a_markdown_heading() {
+    let blog = Blog::start().await;
+    let loc = blog
+        .create_json(&json!({"type": ["h-entry"], "properties": {
+            "content": [{"html": "# Not a heading\n<p>body</p>"}]
+        }}))
+        .await;
+    let notes = blog.live_notes().await;
+    assert_eq!(notes[0].title, None, "no name was given");
+    let src = blog.source(&loc).await;
+    assert!(src["properties"].get("name").is_none(), "{src}");
+    let named = blog
+        .create_json(&json!({"type": ["h-entry"], "properties": {
+            "name": ["Given"], "content": [{"html": "<p>body</p>"}]
+        }}))
+        .await;
+    assert_eq!(
+        blog.source(&named).await["properties"]["name"],
+        json!(["Given"])
+    );
+}
