@@ -110,6 +110,7 @@ impl Notes {
             Some(base) => (base, 2),
             None => (Slug::from_time(published_at.unwrap_or(created)), 1),
         };
+        let search_text = search_text(&content, input.content_kind);
         let row = NewRow {
             slug: "",
             title: title.as_deref(),
@@ -120,6 +121,7 @@ impl Notes {
             updated_at: created_updated(published_at.unwrap_or(created), input.updated_at),
             properties: &properties,
             content_kind: input.content_kind,
+            search_text: search_text.as_deref(),
         };
         let new = NewNote {
             base: &base,
@@ -242,6 +244,12 @@ impl Notes {
         self.generation.bump();
         self.get(id).await?.ok_or(NoteError::NotFound)
     }
+}
+
+/// What search indexes for a note, when not its content as written: the text of
+/// HTML, so its markup is never found.
+fn search_text(content: &str, kind: ContentKind) -> Option<String> {
+    (kind == ContentKind::Html).then(|| markdown::html_to_text(content))
 }
 
 /// What [`Notes::write_new`] writes: everything but the slug is decided beforehand.

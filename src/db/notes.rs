@@ -97,6 +97,8 @@ pub struct NewRow<'a> {
     pub updated_at: DateTime<Utc>,
     pub properties: &'a str,
     pub content_kind: ContentKind,
+    /// What search indexes instead of the content (the text of an HTML note).
+    pub search_text: Option<&'a str>,
 }
 
 /// The slugs that start with `prefix` and are `exact` or end in a digit: every slug
@@ -122,8 +124,8 @@ pub async fn slugs_taken(
 pub async fn insert(db: &Db, tx: &mut Tx, row: &NewRow<'_>) -> sqlx::Result<i64> {
     db.count(1);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO notes (slug, title, content, status, created_at, published_at, updated_at, properties, content_kind) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO notes (slug, title, content, status, created_at, published_at, updated_at, properties, content_kind, search_text) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(row.slug)
     .bind(row.title)
@@ -134,6 +136,7 @@ pub async fn insert(db: &Db, tx: &mut Tx, row: &NewRow<'_>) -> sqlx::Result<i64>
     .bind(to_db(row.updated_at))
     .bind(row.properties)
     .bind(row.content_kind.as_str())
+    .bind(row.search_text)
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -149,6 +152,8 @@ pub struct UpdateRow<'a> {
     pub updated_at: DateTime<Utc>,
     pub properties: &'a str,
     pub content_kind: ContentKind,
+    /// What search indexes instead of the content (the text of an HTML note).
+    pub search_text: Option<&'a str>,
     /// The `updated_at` the change was computed from: another write in between
     /// makes the update touch nothing (optimistic concurrency).
     pub read_at: DateTime<Utc>,
@@ -159,7 +164,7 @@ pub struct UpdateRow<'a> {
 pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<bool> {
     db.count(1);
     let done = sqlx::query(
-        "UPDATE notes SET title = ?, content = ?, status = ?, published_at = ?, updated_at = ?, properties = ?, content_kind = ? \
+        "UPDATE notes SET title = ?, content = ?, status = ?, published_at = ?, updated_at = ?, properties = ?, content_kind = ?, search_text = ? \
          WHERE id = ? AND updated_at = ? AND deleted_at IS NULL",
     )
     .bind(row.title)
@@ -169,6 +174,7 @@ pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<b
     .bind(to_db(row.updated_at))
     .bind(row.properties)
     .bind(row.content_kind.as_str())
+    .bind(row.search_text)
     .bind(row.id)
     .bind(to_db(row.read_at))
     .execute(&mut **tx)

@@ -101,27 +101,6 @@ pub fn html_to_text(html: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The text of a piece cut out of HTML (a search snippet of an HTML note): the tail of
-/// a tag cut at the start and the head of one cut at the end go too, so no markup shows.
-pub fn fragment_text(html: &str) -> String {
-    let mut s = html;
-    // Text before the first `>` that no `<` opens is the end of a cut tag when it looks
-    // like one (attributes, or a bare name such as `/p`); `a > b` is text.
-    if let Some(gt) = s.find('>')
-        && !s[..gt].contains('<')
-        && (s[..gt].contains(['=', '"']) || !s[..gt].contains(char::is_whitespace))
-    {
-        s = &s[gt + 1..];
-    }
-    // A `<` that no `>` closes starts a cut tag.
-    if let Some(lt) = s.rfind('<')
-        && !s[lt..].contains('>')
-    {
-        s = &s[..lt];
-    }
-    html_to_text(s)
-}
-
 /// Number of words in the text of an HTML fragment.
 pub fn word_count(html: &str) -> usize {
     html_to_text(html).split_whitespace().count()
@@ -207,15 +186,6 @@ mod tests {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
         assert!(html.contains(r#"src="https://ex.com/m.jpg""#), "{html}");
-    }
-
-    #[test]
-    fn snippets_of_html_lose_cut_tags() {
-        assert_eq!(
-            fragment_text(r#"ef="/x">some <b>bold</b> &amp; <a hr"#),
-            "some bold &"
-        );
-        assert_eq!(fragment_text("a > b"), "a > b");
     }
 
     #[test]

@@ -98,6 +98,7 @@ impl Notes {
         check_complete(&content, photo_count, &kept)?;
         let properties = kept.to_json();
 
+        let search_text = super::search_text(&content, content_kind);
         let mut tx = self.db.begin().await?;
         let row = UpdateRow {
             id,
@@ -109,6 +110,7 @@ impl Notes {
                 .max(note.updated_at + chrono::Duration::microseconds(1)),
             properties: &properties,
             content_kind,
+            search_text: search_text.as_deref(),
             read_at: note.updated_at,
         };
         if !q::update(&self.db, &mut tx, &row).await? {

@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::db::search::{MARK_END, MARK_START, fts_query};
-use crate::domain::ContentKind;
-use crate::domain::markdown::{excerpt, fragment_text, html_to_text};
+use crate::domain::markdown::{excerpt, html_to_text};
 use crate::error::{AppError, Result};
 use crate::site::layout::Layout;
 use crate::web::view::{ResultView, SearchPage, human_date};
@@ -80,15 +79,6 @@ pub fn snippet_html(snippet: &str) -> String {
         .replace(MARK_END, "</mark>")
 }
 
-/// The snippet as a reader should see it: an HTML note's snippet is cut from its
-/// markup (the index holds the content as sent), so its tags are dropped.
-fn snippet_text(note: &crate::domain::Note, snippet: String) -> String {
-    match note.content_kind {
-        ContentKind::Html => fragment_text(&snippet),
-        ContentKind::Markdown => snippet,
-    }
-}
-
 /// `GET /search?q=&page=`.
 pub async fn page(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
     let raw = read_query(q.as_deref()).map_err(AppError::BadRequest)?;
@@ -132,7 +122,7 @@ pub async fn page(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
         .map(|(note, snippet)| ResultView {
             url: s.site.abs(&note.path()),
             published_human: human_date(note.date()),
-            snippet_html: snippet_html(&snippet_text(&note, snippet)),
+            snippet_html: snippet_html(&snippet),
             title: note.title,
         })
         .collect();
@@ -201,7 +191,7 @@ pub async fn api(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
                 &html_to_text(&crate::notes::note_html(&n, &s.site.url)),
                 200,
             ),
-            snippet: snippet_html(&snippet_text(&n, snip)),
+            snippet: snippet_html(&snip),
             tags: n.tags.iter().map(|t| t.display.clone()).collect(),
             title: n.title,
         })

@@ -173,3 +173,50 @@ async fn html_content_is_never_read_for_a_markdown_heading() {
         json!(["Given"])
     );
 }
+
+#[tokio::test]
+async fn search_finds_the_words_of_html_notes_never_their_markup() {
+    let blog = Blog::start().await;
+    let loc = blog
+        .create_json(&json!({"type": ["h-entry"], "properties": {
+            "content": [{"html": "<p>Quokkas <strong>smile</strong> at <a href=\"https://zoo.example/\">the zoo</a> &amp; beyond</p>"}]
+        }}))
+        .await;
+    let found = |q: &str| {
+        let blog = &blog;
+        let q = q.to_string();
+        async move {
+            let res = blog.get(&format!("/api/search?q={q}")).await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+            serde_json::from_str::<serde_json::Value>(&res.body).unwrap()
+        }
+    };
+    for markup in ["href", "strong", "amp"] {
+        assert_eq!(
+            found(markup).await["total"],
+            0,
+            "{markup} is markup, not a word"
+        );
+    }
+    let hit = found("quokkas").await;
+    assert_eq!(hit["total"], 1, "{hit}");
+    let snippet = hit["results"][0]["snippet"]
+        .as_str()
+        .unwrap_or_default()
+        .replace("<mark>", "")
+        .replace("</mark>", "");
+    assert!(snippet.contains("Quokkas smile"), "{snippet}");
+    for markup in ["<", "&lt;", "strong", "href"] {
+        assert!(!snippet.contains(markup), "{markup} in {snippet}");
+    }
+    // Replaced by Markdown, the note is indexed as written again.
+    let res = blog
+        .json(
+            Some(&blog.token),
+            &json!({"action": "update", "url": loc, "replace": {"content": ["Wombats **dig**"]}}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    assert_eq!(found("quokkas").await["total"], 0);
+    assert_eq!(found("wombats").await["total"], 1);
+}
