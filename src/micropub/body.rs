@@ -217,9 +217,12 @@ async fn read_multipart(
                         matches!(v, FormValue::Text(_)) && k.split('[').next() == Some("photo")
                     })
                     .count();
-                if let Some(m) = store(s, field, linked + uploads.len()).await? {
-                    fields.push((name, FormValue::File(uploads.len())));
-                    uploads.push(m);
+                match store(s, field, linked + uploads.len()).await? {
+                    Some(m) => {
+                        fields.push((name, FormValue::File(uploads.len())));
+                        uploads.push(m);
+                    }
+                    None => fields.push((name, FormValue::EmptyFile)),
                 }
                 continue;
             }

@@ -87,18 +87,36 @@ pub struct Entry {
 pub enum FormValue {
     Text(String),
     File(usize),
+    /// A file input left empty: no photo, but it still takes its `mp-photo-alt`.
+    EmptyFile,
+}
+
+/// A photo of a form, in the order the fields came.
+enum Slot {
+    Url(String),
+    File(usize),
+    Empty,
 }
 
 /// Reads a form-encoded or multipart request (the token already taken out).
 pub fn parse_form(fields: Vec<(String, FormValue)>) -> Result<Action, ParseError> {
     let mut props: Vec<(String, Vec<Value>)> = Vec::new();
-    let mut files: Vec<(String, usize)> = Vec::new();
+    let mut slots: Vec<Slot> = Vec::new();
     let (mut h, mut action, mut url) = (None, None, None);
     for (key, value) in fields {
         let (name, sub) = split_key(&key)?;
         let value = match value {
+            FormValue::File(_) | FormValue::EmptyFile if name != "photo" => {
+                return bad(format!(
+                    "Only photos can be uploaded with a post; the file field {name:?} is not one."
+                ));
+            }
             FormValue::File(n) => {
-                files.push((name.to_string(), n));
+                slots.push(Slot::File(n));
+                continue;
+            }
+            FormValue::EmptyFile => {
+                slots.push(Slot::Empty);
                 continue;
             }
             FormValue::Text(t) => t,
@@ -107,6 +125,7 @@ pub fn parse_form(fields: Vec<(String, FormValue)>) -> Result<Action, ParseError
             ("h", None) => h = Some(value),
             ("action", None) => action = Some(value),
             ("url", None) => url = Some(value),
+            ("photo", None) => slots.push(Slot::Url(value)),
             (_, Some(sub)) => {
                 // `content[html]=…`, `location[latitude]=…`: one object value.
                 let slot = values_of(&mut props, name);
@@ -141,26 +160,26 @@ pub fn parse_form(fields: Vec<(String, FormValue)>) -> Result<Action, ParseError
     }
     let alts: Vec<String> = take_strings(&mut map, "mp-photo-alt")?;
     let mut entry = entry_from(map)?;
-    // Files go after URL photos that came before them in the form; in practice a
-    // client sends one kind or the other.
-    for (name, n) in files {
-        if name != "photo" {
-            return bad(format!(
-                "Only photos can be uploaded with a post; the file field {name:?} is not one."
-            ));
-        }
-        entry.photos.push(PhotoRef {
-            source: PhotoSource::Upload(n),
-            alt: None,
-        });
-    }
-    if entry.photos.len() + alts.len() > 0 {
-        for (photo, alt) in entry.photos.iter_mut().zip(alts) {
-            if photo.alt.is_none() && !alt.trim().is_empty() {
-                photo.alt = Some(alt);
+    // URLs and files in the order they came, each with the alt text of its position;
+    // photos sent as objects (`photo[value]=…&photo[alt]=…`) follow.
+    let mut photos = Vec::with_capacity(slots.len() + entry.photos.len());
+    for (i, slot) in slots.into_iter().enumerate() {
+        let alt = alts.get(i).filter(|a| !a.trim().is_empty()).cloned();
+        match slot {
+            Slot::Url(u) => {
+                let mut p = photo_of(&Value::String(u))?;
+                p.alt = p.alt.or(alt);
+                photos.push(p);
             }
+            Slot::File(n) => photos.push(PhotoRef {
+                source: PhotoSource::Upload(n),
+                alt,
+            }),
+            Slot::Empty => {}
         }
     }
+    photos.append(&mut entry.photos);
+    entry.photos = photos;
     Ok(Action::Create(entry))
 }
 

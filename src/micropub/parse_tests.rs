@@ -270,3 +270,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn photos_keep_form_order_and_alts_follow_their_position() {
+    let fields = vec![
+        ("photo[]".to_string(), FormValue::EmptyFile),
+        ("photo[]".into(), FormValue::File(0)),
+        (
+            "photo[]".into(),
+            FormValue::Text("https://x.example/b.jpg".into()),
+        ),
+        (
+            "mp-photo-alt[]".into(),
+            FormValue::Text("for the empty input".into()),
+        ),
+        ("mp-photo-alt[]".into(), FormValue::Text("the file".into())),
+        ("mp-photo-alt[]".into(), FormValue::Text("the URL".into())),
+    ];
+    let e = entry(parse_form(fields).unwrap());
+    assert_eq!(
+        e.photos,
+        [
+            PhotoRef {
+                source: PhotoSource::Upload(0),
+                alt: Some("the file".into())
+            },
+            PhotoRef {
+                source: PhotoSource::Url("https://x.example/b.jpg".into()),
+                alt: Some("the URL".into())
+            },
+        ]
+    );
+}
