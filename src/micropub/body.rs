@@ -4,21 +4,17 @@
 //! A file that comes before any token is refused: nothing is stored for an unknown
 //! sender. Whatever this request stored is removed again if the request fails.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use axum::body::Bytes;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
-use futures_util::{StreamExt, stream};
 
 use super::error::MicropubError;
 use super::parse::{self, Action, FormValue};
 use super::token::Grant;
 use crate::app::AppState;
 use crate::domain::MAX_PHOTOS;
-use crate::media::{Media, MediaError};
+use crate::media::{FieldError, FileField, Media, MediaError};
 
 /// Largest JSON or form-encoded body (files come as multipart, with the upload limit).
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -292,16 +288,10 @@ pub async fn text(mut field: Field<'_>) -> Result<String, MicropubError> {
 /// already counted). An empty file part is skipped.
 pub async fn store(
     s: &AppState,
-    mut field: Field<'_>,
+    field: Field<'_>,
     photos: usize,
 ) -> Result<Option<Media>, MicropubError> {
-    let file_name = field.file_name().map(str::to_string);
-    let Some(first) = field
-        .chunk()
-        .await
-        .map_err(unreadable)?
-        .filter(|c| !c.is_empty())
-    else {
+    let Some(file) = FileField::open(field).await.map_err(refused)? else {
         return Ok(None);
     };
     if photos + 1 > MAX_PHOTOS {
@@ -309,35 +299,18 @@ pub async fn store(
             "A post can have at most {MAX_PHOTOS} photos."
         )));
     }
-    // The body limit shows up as a broken stream inside the media store; remember it
-    // so that the answer is a 413, not a 400.
-    let over_limit = Arc::new(AtomicBool::new(false));
-    let seen = over_limit.clone();
-    let rest = stream::unfold(field, move |mut field| {
-        let seen = seen.clone();
-        async move {
-            match field.chunk().await {
-                Ok(Some(c)) => Some((Ok::<Bytes, String>(c), field)),
-                Ok(None) => None,
-                Err(e) => {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        seen.store(true, Ordering::Relaxed);
-                    }
-                    Some((Err(e.body_text()), field))
-                }
-            }
+    file.save(&s.media).await.map(Some).map_err(refused)
+}
+
+fn refused(e: FieldError) -> MicropubError {
+    match e {
+        FieldError::TooLarge => {
+            MicropubError::too_large("The upload is larger than the largest accepted.")
         }
-    });
-    let chunks = stream::iter([Ok::<Bytes, String>(first)]).chain(rest);
-    match s.media.save(Box::pin(chunks), file_name.as_deref()).await {
-        Ok(m) => Ok(Some(m)),
-        Err(_) if over_limit.load(Ordering::Relaxed) => Err(MicropubError::too_large(
-            "The upload is larger than the largest accepted.",
-        )),
-        Err(MediaError::Stream(e)) => Err(MicropubError::invalid(format!(
-            "The upload could not be read: {e}"
-        ))),
-        Err(e) => Err(e.into()),
+        FieldError::Unreadable(why) | FieldError::Media(MediaError::Stream(why)) => {
+            MicropubError::invalid(format!("The upload could not be read: {why}"))
+        }
+        FieldError::Media(e) => e.into(),
     }
 }
 

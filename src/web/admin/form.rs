@@ -4,19 +4,14 @@
 
 use std::collections::HashMap;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::http::StatusCode;
-use bytes::Bytes;
-use futures_util::{StreamExt, stream};
 
 use crate::auth::session::AdminSession;
 use crate::domain::{Note, Status, Tag};
 use crate::error::AppError;
-use crate::media::{Media, MediaError, MediaStore};
+use crate::media::{FieldError, FileField, Media, MediaStore};
 use crate::notes::rules;
 
 /// Longest text field accepted (the note itself is at most 100 kB).
@@ -262,54 +257,38 @@ async fn drain(mut field: Field<'_>) {
 /// Streams one file field into the media store, when the note (which has `photos`
 /// already) has room for it. An empty file input (no file chosen) is `Ok(None)`.
 async fn store_photo(
-    mut field: Field<'_>,
+    field: Field<'_>,
     media: &MediaStore,
     photos: usize,
 ) -> Result<Option<Media>, AppError> {
-    let file_name = field.file_name().map(str::to_string);
-    let first = field
-        .chunk()
-        .await
-        .map_err(|e| unreadable(&e, "The upload"))?;
-    let Some(first) = first.filter(|c| !c.is_empty()) else {
-        return Ok(None);
+    let too_large = |label: &str| {
+        AppError::PayloadTooLarge(format!(
+            "{label} is larger than the largest upload accepted."
+        ))
+    };
+    let file = match FileField::open(field).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return Ok(None),
+        Err(FieldError::Unreadable(why)) => {
+            return Err(AppError::BadRequest(format!(
+                "The upload could not be read: {why}"
+            )));
+        }
+        Err(_) => return Err(too_large("The upload")),
     };
     rules::check_photo_count(photos + 1)?;
-    // The body limit shows up as a broken stream inside the media store; remember it
-    // so that the answer is a 413, not a 400.
-    let over_limit = Arc::new(AtomicBool::new(false));
-    let seen = over_limit.clone();
-    let rest = stream::unfold(field, move |mut field| {
-        let seen = seen.clone();
-        async move {
-            match field.chunk().await {
-                Ok(Some(c)) => Some((Ok::<Bytes, String>(c), field)),
-                Ok(None) => None,
-                Err(e) => {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        seen.store(true, Ordering::Relaxed);
-                    }
-                    Some((Err(e.body_text()), field))
-                }
-            }
-        }
-    });
-    let chunks = stream::iter([Ok::<Bytes, String>(first)]).chain(rest);
-    let label = file_name.clone().unwrap_or_else(|| "the photo".into());
-    match media.save(Box::pin(chunks), file_name.as_deref()).await {
+    let label = file.file_name.clone().unwrap_or_else(|| "the photo".into());
+    match file.save(media).await {
         Ok(m) => Ok(Some(m)),
-        Err(e)
-            if over_limit.load(Ordering::Relaxed) || matches!(e, MediaError::TooLarge { .. }) =>
-        {
-            Err(AppError::PayloadTooLarge(format!(
-                "{label} is larger than the largest upload accepted."
-            )))
-        }
-        Err(e) if e.is_client_error() => {
+        Err(FieldError::TooLarge) => Err(too_large(&label)),
+        Err(FieldError::Unreadable(why)) => Err(AppError::BadRequest(format!(
+            "{label} could not be read: {why}"
+        ))),
+        Err(FieldError::Media(e)) if e.is_client_error() => {
             Err(AppError::BadRequest(format!("{label} was refused: {e}")))
         }
         // A disk or database failure is ours, not the photo's: logged once, a 500.
-        Err(e) => Err(e.into()),
+        Err(FieldError::Media(e)) => Err(e.into()),
     }
 }
 

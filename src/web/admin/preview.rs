@@ -11,30 +11,9 @@ use super::list::note_by_id;
 use crate::app::AppState;
 use crate::auth::session::AdminSession;
 use crate::domain::ContentKind;
-use crate::domain::markdown::{render, split_title};
+use crate::domain::markdown::{render, render_html, split_title};
 use crate::error::{AppError, Result};
 use crate::notes::explicit_name;
-
-/// HTML content made safe exactly as a note's Markdown is after rendering: the same
-/// ammonia allow-list, `rel=noopener`, relative URLs made absolute against `base`.
-///
-/// Kept to this one function so that it becomes a call of the shared HTML renderer
-/// (`markdown::render_html`) once that exists, and the preview cannot drift from pages.
-pub fn render_html(html: &str, base: &url::Url) -> String {
-    let mut b = ammonia::Builder::default();
-    b.add_tags(["section", "sup", "input"])
-        .add_tag_attributes("section", ["class"])
-        .add_tag_attributes("sup", ["class", "id"])
-        .add_tag_attributes("li", ["id"])
-        .add_tag_attributes("a", ["id", "class"])
-        .add_tag_attributes("ol", ["start"])
-        .add_tag_attributes("td", ["align"])
-        .add_tag_attributes("th", ["align"])
-        .add_tag_attributes("code", ["class"])
-        .link_rel(Some("noopener"))
-        .url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()));
-    b.clean(html).to_string()
-}
 
 /// The preview of `content`: Markdown with its leading `# Heading` as the title, or
 /// HTML as it is (an HTML note's title is its explicit name, `name`).
