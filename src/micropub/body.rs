@@ -13,6 +13,7 @@ use super::error::MicropubError;
 use super::parse::{self, Action, FormValue};
 use super::token::Grant;
 use crate::app::AppState;
+use crate::auth::ratelimit::ClientAddr;
 use crate::domain::MAX_PHOTOS;
 use crate::media::{FieldError, FileField, Media, MediaError};
 
@@ -43,7 +44,11 @@ pub fn media_type(req: &Request) -> String {
 }
 
 /// Reads and authorises a `POST /micropub`.
-pub async fn read(s: &AppState, req: Request) -> Result<Incoming, MicropubError> {
+pub async fn read(
+    s: &AppState,
+    req: Request,
+    client: &ClientAddr,
+) -> Result<Incoming, MicropubError> {
     if s.config.admin_me.is_none() {
         return Err(MicropubError::not_configured());
     }
@@ -51,7 +56,7 @@ pub async fn read(s: &AppState, req: Request) -> Result<Incoming, MicropubError>
     // A header token is checked before the body is read: a stranger's 50 MB are
     // never received.
     let header_grant = match &header {
-        Some(t) => Some(s.micropub.check(s, t).await?),
+        Some(t) => Some(s.micropub.check(s, t, client).await?),
         None => None,
     };
     match media_type(&req).as_str() {
@@ -71,7 +76,7 @@ pub async fn read(s: &AppState, req: Request) -> Result<Incoming, MicropubError>
             let bytes = limited(req).await?;
             let mut fields = decode_form(&bytes)?;
             let body_token = take_token(&mut fields)?;
-            let grant = authorise(s, header_grant, body_token).await?;
+            let grant = authorise(s, header_grant, body_token, client).await?;
             let fields = fields
                 .into_iter()
                 .map(|(k, v)| (k, FormValue::Text(v)))
@@ -87,7 +92,7 @@ pub async fn read(s: &AppState, req: Request) -> Result<Incoming, MicropubError>
             let mp = Multipart::from_request(req, s).await.map_err(|e| {
                 MicropubError::invalid(format!("The form could not be read: {}", e.body_text()))
             })?;
-            read_multipart(s, mp, header_grant).await
+            read_multipart(s, mp, header_grant, client).await
         }
         "" => Err(MicropubError::invalid(
             "The request has no Content-Type: send JSON, a form, or multipart/form-data.",
@@ -111,11 +116,12 @@ async fn authorise(
     s: &AppState,
     header: Option<Grant>,
     body: Option<String>,
+    client: &ClientAddr,
 ) -> Result<Grant, MicropubError> {
     match (header, body) {
         (Some(_), Some(_)) => Err(two_tokens()),
         (Some(g), None) => Ok(g),
-        (None, Some(t)) => s.micropub.check(s, &t).await,
+        (None, Some(t)) => s.micropub.check(s, &t, client).await,
         (None, None) => Err(missing_token()),
     }
 }
@@ -184,6 +190,7 @@ async fn read_multipart(
     s: &AppState,
     mut mp: Multipart,
     header_grant: Option<Grant>,
+    client: &ClientAddr,
 ) -> Result<Incoming, MicropubError> {
     let mut grant = header_grant;
     let header_sent = grant.is_some();
@@ -236,7 +243,7 @@ async fn read_multipart(
                 if header_sent || grant.is_some() {
                     return Err(two_tokens());
                 }
-                grant = Some(s.micropub.check(s, &value).await?);
+                grant = Some(s.micropub.check(s, &value, client).await?);
                 continue;
             }
             fields.push((name, FormValue::Text(value)));

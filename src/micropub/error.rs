@@ -18,6 +18,8 @@ pub struct MicropubError {
     pub description: String,
     /// The scope that was missing (`insufficient_scope` only).
     pub scope: Option<&'static str>,
+    /// Seconds to wait before trying again (429 only).
+    pub retry_after: Option<u64>,
 }
 
 /// A handler's result.
@@ -30,6 +32,7 @@ impl MicropubError {
             code,
             description: description.into(),
             scope: None,
+            retry_after: None,
         }
     }
 
@@ -83,6 +86,21 @@ impl MicropubError {
         )
     }
 
+    /// 429: this client sent too many unknown tokens lately.
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        let secs = wait.as_secs().max(1);
+        MicropubError {
+            retry_after: Some(secs),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                format!(
+                    "Too many tokens were checked from this address; try again in {secs} seconds."
+                ),
+            )
+        }
+    }
+
     /// 501: Micropub needs the owner's token endpoint, found from `ADMIN_ME`.
     pub fn not_configured() -> Self {
         Self::new(
@@ -116,6 +134,9 @@ impl IntoResponse for MicropubError {
         let mut res = (self.status, Json(body)).into_response();
         let headers = res.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(secs) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         } else if let Some(scope) = self.scope {

@@ -13,25 +13,26 @@ use super::body::{self, media_type};
 use super::error::MicropubError;
 use super::query::Params;
 use crate::app::AppState;
+use crate::auth::ratelimit::ClientAddr;
 use crate::domain::time::now;
 
 /// How far back `q=last` looks.
 const LAST_WITHIN: chrono::Duration = chrono::Duration::hours(1);
 
 /// `POST /micropub/media`.
-pub async fn upload(State(s): State<AppState>, req: Request) -> Response {
-    store(&s, req)
+pub async fn upload(State(s): State<AppState>, addr: ClientAddr, req: Request) -> Response {
+    store(&s, req, &addr)
         .await
         .unwrap_or_else(IntoResponse::into_response)
 }
 
-async fn store(s: &AppState, req: Request) -> Result<Response, MicropubError> {
+async fn store(s: &AppState, req: Request, client: &ClientAddr) -> Result<Response, MicropubError> {
     if s.config.admin_me.is_none() {
         return Err(MicropubError::not_configured());
     }
     let header = super::header_token(req.headers())?;
     let mut grant = match &header {
-        Some(t) => Some(s.micropub.check(s, t).await?),
+        Some(t) => Some(s.micropub.check(s, t, client).await?),
         None => None,
     };
     if media_type(&req) != "multipart/form-data" {
@@ -43,7 +44,7 @@ async fn store(s: &AppState, req: Request) -> Result<Response, MicropubError> {
         MicropubError::invalid(format!("The form could not be read: {}", e.body_text()))
     })?;
     let mut stored = None;
-    let result = read_parts(s, &mut mp, &mut grant, &mut stored).await;
+    let result = read_parts(s, &mut mp, &mut grant, &mut stored, client).await;
     let media = match (result, stored) {
         (Ok(()), Some(m)) => m,
         (Ok(()), None) => {
@@ -78,6 +79,7 @@ async fn read_parts(
     mp: &mut Multipart,
     grant: &mut Option<super::token::Grant>,
     stored: &mut Option<crate::media::Media>,
+    client: &ClientAddr,
 ) -> Result<(), MicropubError> {
     while let Some(field) = mp.next_field().await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -94,7 +96,7 @@ async fn read_parts(
                 ));
             }
             let token = body::text(field).await?;
-            *grant = Some(s.micropub.check(s, &token).await?);
+            *grant = Some(s.micropub.check(s, &token, client).await?);
             continue;
         }
         if name != "file" || stored.is_some() {
@@ -114,11 +116,12 @@ async fn read_parts(
 /// `GET /micropub/media?q=last`.
 pub async fn last(
     State(s): State<AppState>,
+    addr: ClientAddr,
     headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let result = async {
-        super::require_header_token(&s, &headers).await?;
+        super::require_header_token(&s, &headers, &addr).await?;
         let p = Params::parse(raw.as_deref().unwrap_or_default());
         match p.q.as_deref() {
             Some("last") => {

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::app::AppState;
+use crate::auth::ratelimit::ClientAddr;
 use crate::limits::{MICROPUB, MICROPUB_MEDIA, UploadLimits};
 
 pub mod actions;
@@ -44,9 +45,9 @@ pub fn router(uploads: UploadLimits) -> Router<AppState> {
 }
 
 /// `POST /micropub`: a new post or an action, in any of the three encodings.
-async fn post(State(s): State<AppState>, req: Request) -> Response {
+async fn post(State(s): State<AppState>, addr: ClientAddr, req: Request) -> Response {
     let result = async {
-        let incoming = body::read(&s, req).await?;
+        let incoming = body::read(&s, req, &addr).await?;
         let action = incoming.action;
         if let Err(e) = incoming.grant.require(action.scope()) {
             body::discard(&s, &incoming.uploads).await;
@@ -93,12 +94,13 @@ pub fn header_token(headers: &HeaderMap) -> Result<Option<String>, MicropubError
 pub async fn require_header_token(
     s: &AppState,
     headers: &HeaderMap,
+    client: &ClientAddr,
 ) -> Result<token::Grant, MicropubError> {
     if s.config.admin_me.is_none() {
         return Err(MicropubError::not_configured());
     }
     match header_token(headers)? {
-        Some(t) => s.micropub.check(s, &t).await,
+        Some(t) => s.micropub.check(s, &t, client).await,
         None => Err(MicropubError::unauthorized(
             "This request needs an access token (Authorization: Bearer <token>).",
         )),

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use super::actions::note_at;
 use super::error::MicropubError;
 use crate::app::AppState;
+use crate::auth::ratelimit::ClientAddr;
 use crate::db::notes::Cursor;
 use crate::domain::Note;
 use crate::limits::MICROPUB_MEDIA;
@@ -57,16 +58,22 @@ impl Params {
 /// `GET /micropub`.
 pub async fn get(
     State(s): State<AppState>,
+    addr: ClientAddr,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    answer(&s, &headers, raw.as_deref().unwrap_or_default())
+    answer(&s, &headers, raw.as_deref().unwrap_or_default(), &addr)
         .await
         .unwrap_or_else(IntoResponse::into_response)
 }
 
-async fn answer(s: &AppState, headers: &HeaderMap, raw: &str) -> Result<Response, MicropubError> {
-    let grant = super::require_header_token(s, headers).await?;
+async fn answer(
+    s: &AppState,
+    headers: &HeaderMap,
+    raw: &str,
+    client: &ClientAddr,
+) -> Result<Response, MicropubError> {
+    let grant = super::require_header_token(s, headers, client).await?;
     let p = Params::parse(raw);
     // Sources include drafts and deleted posts: a token that may only upload media
     // does not get to read them.

@@ -18,6 +18,7 @@ use crate::app::AppState;
 use crate::auth::crypto::sha256_hex;
 use crate::auth::endpoints;
 use crate::auth::fetch::send_capped;
+use crate::auth::ratelimit::{ClientAddr, RateLimiter};
 use crate::auth::urls::same_profile;
 
 /// Longest an answer of the token endpoint is reused.
@@ -25,6 +26,8 @@ pub const CACHE_FOR: Duration = Duration::from_secs(5 * 60);
 /// How long a "not valid" answer is reused: a client retrying a bad token (or a
 /// stranger trying many) does not make the site call the token endpoint each time.
 pub const REFUSAL_CACHED_FOR: Duration = Duration::from_secs(60);
+/// Unknown tokens one client address may have checked per minute.
+pub const CHECKS_PER_MINUTE: u32 = 30;
 /// Most answers kept; beyond it, expired ones go first, then the oldest.
 const CACHE_ENTRIES: usize = 1024;
 
@@ -150,6 +153,10 @@ pub fn parse_answer(body: &[u8], content_type: Option<&str>) -> Option<Grant> {
 #[derive(Debug)]
 pub struct Tokens {
     verifier: Box<dyn Verifier>,
+    /// Tokens sent to the verifier per client address: a stranger trying token after
+    /// token cannot make the site hammer the owner's token endpoint. A real client
+    /// needs one check per token every five minutes.
+    checks: RateLimiter,
     /// Token hash → when the answer expires, and the answer (`None`: not valid).
     cache: Mutex<HashMap<String, (Instant, Option<Grant>)>>,
 }
@@ -165,12 +172,19 @@ impl Tokens {
     pub fn new(verifier: Box<dyn Verifier>) -> Self {
         Tokens {
             verifier,
+            checks: RateLimiter::new(CHECKS_PER_MINUTE, Duration::from_secs(60)),
             cache: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The grant of `token` if it is valid and belongs to the owner (`ADMIN_ME`).
-    pub async fn check(&self, state: &AppState, token: &str) -> Result<Grant, MicropubError> {
+    /// The grant of `token` if it is valid and belongs to the owner (`ADMIN_ME`);
+    /// `client` is who sent it (tokens not yet known count against its limit).
+    pub async fn check(
+        &self,
+        state: &AppState,
+        token: &str,
+        client: &ClientAddr,
+    ) -> Result<Grant, MicropubError> {
         let Some(owner) = state.config.admin_me.as_ref() else {
             return Err(MicropubError::not_configured());
         };
@@ -184,6 +198,9 @@ impl Tokens {
             Some(Some(g)) => g,
             Some(None) => return Err(invalid()),
             None => {
+                if let Err(wait) = self.checks.check(&client.0) {
+                    return Err(MicropubError::rate_limited(wait));
+                }
                 let g = self
                     .verifier
                     .verify(state, token)

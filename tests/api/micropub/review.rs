@@ -220,3 +220,31 @@ async fn search_finds_the_words_of_html_notes_never_their_markup() {
     assert_eq!(found("quokkas").await["total"], 0);
     assert_eq!(found("wombats").await["total"], 1);
 }
+
+#[tokio::test]
+async fn a_stranger_trying_tokens_is_slowed_down_before_the_token_endpoint_is() {
+    let blog = Blog::start().await;
+    // The owner's token, checked once and cached, keeps working throughout.
+    blog.create_form("h=entry&content=before").await;
+    let before = blog.tokens.calls();
+    let limit = starpunk::micropub::token::CHECKS_PER_MINUTE as usize;
+    let mut limited = None;
+    for i in 0..limit + 5 {
+        let res = blog
+            .form(Some(&format!("guess-{i}")), "h=entry&content=x")
+            .await;
+        if res.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(res);
+            break;
+        }
+        assert_error(&res, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let res = limited.expect("a 429 once the limit is reached");
+    assert_error(&res, StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+    assert!(res.header("retry-after").parse::<u64>().unwrap() >= 1);
+    assert!(
+        blog.tokens.calls() - before <= limit,
+        "at most {limit} guesses reached the token endpoint"
+    );
+    blog.create_form("h=entry&content=after").await;
+}
