@@ -10,7 +10,7 @@ use image::{DynamicImage, ImageFormat, RgbImage, Rgba, RgbaImage};
 
 use crate::helpers::{Res, SITE, TestApp, find_item, mf2, strings};
 
-const BOUNDARY: &str = "----starpunk-test-boundary";
+pub const BOUNDARY: &str = "----starpunk-test-boundary";
 
 /// One multipart part: a text field or a file.
 pub enum Part<'a> {

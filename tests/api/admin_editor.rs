@@ -247,3 +247,77 @@ async fn the_dashboard_marks_scheduled_notes() {
         "drafts are drafts"
     );
 }
+
+/// A photo a Micropub client attaches while the owner's save is still uploading is
+/// kept: the edit is worked out from the note as it is once the form has arrived.
+#[tokio::test]
+async fn a_photo_attached_during_a_slow_save_is_kept() {
+    use axum::body::{Body, Bytes};
+    use axum::http::{Method, Request, header};
+    use image::ImageFormat;
+
+    let admin = Admin::new().await;
+    let note = admin.app.note("Before", &[]).await;
+    let body = crate::admin::multipart(&[
+        Part::Text("csrf_token", &admin.csrf),
+        Part::Text("content", "Edited while a client added a photo"),
+        Part::Text("tags", ""),
+        Part::Text("status", "published"),
+    ]);
+    // A body that arrives in pieces: the channel holds one piece, so the third send
+    // returns only once the handler has read the first (it has loaded the note then).
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(1);
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/admin/edit/{}", note.id))
+        .header("cookie", &admin.cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={}", crate::admin::BOUNDARY),
+        )
+        .body(Body::from_stream(stream))
+        .unwrap();
+    let router = admin.app.router();
+    let save = tokio::spawn(async move { tower::ServiceExt::oneshot(router, req).await });
+    let (first, rest) = body.split_at(10);
+    let (second, rest) = rest.split_at(10);
+    tx.send(Ok(Bytes::copy_from_slice(first))).await.unwrap();
+    tx.send(Ok(Bytes::copy_from_slice(second))).await.unwrap();
+    tx.send(Ok(Bytes::new())).await.unwrap();
+
+    // Meanwhile a Micropub client attaches a photo.
+    let bytes = crate::admin::image_bytes(ImageFormat::Png, 64, 48);
+    let photo = admin
+        .app
+        .state
+        .media
+        .save(
+            futures_util::stream::iter([Ok::<Bytes, String>(Bytes::from(bytes))]),
+            None,
+        )
+        .await
+        .unwrap();
+    admin
+        .app
+        .state
+        .notes
+        .set_photos(note.id, &[(photo.id, Some("added by an app".into()))])
+        .await
+        .unwrap();
+
+    tx.send(Ok(Bytes::copy_from_slice(rest))).await.unwrap();
+    drop(tx);
+    let res = save.await.unwrap().unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let n = admin.app.state.notes.get(note.id).await.unwrap().unwrap();
+    assert_eq!(n.content, "Edited while a client added a photo");
+    assert_eq!(
+        n.photos.len(),
+        1,
+        "the photo the app attached is still there"
+    );
+    assert_eq!(n.photos[0].caption.as_deref(), Some("added by an app"));
+}

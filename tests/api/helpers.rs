@@ -229,6 +229,11 @@ pub fn strings(item: &serde_json::Value, prop: &str) -> Vec<String> {
 
 impl TestApp {
     /// Sends a fully built request (body, extensions such as `ConnectInfo`) to the app.
+    /// The router, for a request sent from another task.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Res {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();

@@ -284,6 +284,14 @@ pub async fn save(
         Ok(f) => f,
         Err(r) => return refused(&s, &session, r, Some(&note), "Edit note"),
     };
+    // Reading the form can take minutes (uploads): the edit is worked out from the note
+    // as it is now, so a photo or person tag a Micropub client added meanwhile stays.
+    let note = match live_note(&s, &id).await {
+        Ok(now) => now,
+        Err(e) => {
+            return refuse_and_discard(&s, &session, f, e, Some(&note), "Edit note").await;
+        }
+    };
     let photos = match f.photos_after_edit(&note) {
         Ok(p) => p,
         Err(msg) => {
