@@ -122,6 +122,7 @@ impl Notes {
             properties: &properties,
             content_kind: input.content_kind,
             search_text: search_text.as_deref(),
+            name_given: given_name(input.name.as_deref()),
         };
         let new = NewNote {
             base: &base,
@@ -244,6 +245,11 @@ impl Notes {
         self.generation.bump();
         self.get(id).await?.ok_or(NoteError::NotFound)
     }
+}
+
+/// Whether a writer gave a name (not blank).
+fn given_name(name: Option<&str>) -> bool {
+    name.is_some_and(|n| !n.trim().is_empty())
 }
 
 /// What search indexes for a note, when not its content as written: the text of

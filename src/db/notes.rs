@@ -27,6 +27,7 @@ pub struct NoteRow {
     pub deleted_at: Option<DateTime<Utc>>,
     pub properties: String,
     pub content_kind: String,
+    pub name_given: bool,
 }
 
 impl NoteRow {
@@ -44,6 +45,7 @@ impl NoteRow {
             deleted_at: self.deleted_at,
             properties: crate::domain::Properties::from_stored(&self.properties),
             content_kind: crate::domain::ContentKind::parse(&self.content_kind),
+            name_given: self.name_given,
             tags: Vec::new(),
             photos: Vec::new(),
         }
@@ -99,6 +101,8 @@ pub struct NewRow<'a> {
     pub content_kind: ContentKind,
     /// What search indexes instead of the content (the text of an HTML note).
     pub search_text: Option<&'a str>,
+    /// The title was given as a name, not read from a heading.
+    pub name_given: bool,
 }
 
 /// The slugs that start with `prefix` and are `exact` or end in a digit: every slug
@@ -124,8 +128,8 @@ pub async fn slugs_taken(
 pub async fn insert(db: &Db, tx: &mut Tx, row: &NewRow<'_>) -> sqlx::Result<i64> {
     db.count(1);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO notes (slug, title, content, status, created_at, published_at, updated_at, properties, content_kind, search_text) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO notes (slug, title, content, status, created_at, published_at, updated_at, properties, content_kind, search_text, name_given) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(row.slug)
     .bind(row.title)
@@ -137,6 +141,7 @@ pub async fn insert(db: &Db, tx: &mut Tx, row: &NewRow<'_>) -> sqlx::Result<i64>
     .bind(row.properties)
     .bind(row.content_kind.as_str())
     .bind(row.search_text)
+    .bind(row.name_given)
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -154,6 +159,8 @@ pub struct UpdateRow<'a> {
     pub content_kind: ContentKind,
     /// What search indexes instead of the content (the text of an HTML note).
     pub search_text: Option<&'a str>,
+    /// The title was given as a name, not read from a heading.
+    pub name_given: bool,
     /// The `updated_at` the change was computed from: another write in between
     /// makes the update touch nothing (optimistic concurrency).
     pub read_at: DateTime<Utc>,
@@ -164,7 +171,7 @@ pub struct UpdateRow<'a> {
 pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<bool> {
     db.count(1);
     let done = sqlx::query(
-        "UPDATE notes SET title = ?, content = ?, status = ?, published_at = ?, updated_at = ?, properties = ?, content_kind = ?, search_text = ? \
+        "UPDATE notes SET title = ?, content = ?, status = ?, published_at = ?, updated_at = ?, properties = ?, content_kind = ?, search_text = ?, name_given = ? \
          WHERE id = ? AND updated_at = ? AND deleted_at IS NULL",
     )
     .bind(row.title)
@@ -175,6 +182,7 @@ pub async fn update(db: &Db, tx: &mut Tx, row: &UpdateRow<'_>) -> sqlx::Result<b
     .bind(row.properties)
     .bind(row.content_kind.as_str())
     .bind(row.search_text)
+    .bind(row.name_given)
     .bind(row.id)
     .bind(to_db(row.read_at))
     .execute(&mut **tx)
@@ -224,7 +232,7 @@ pub async fn purge(db: &Db, tx: &mut Tx, id: i64) -> sqlx::Result<()> {
 pub async fn by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<NoteRow>> {
     db.count(1);
     sqlx::query_as(
-        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
+        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind, name_given \
          FROM notes WHERE slug = ?",
     )
     .bind(slug)
@@ -235,7 +243,7 @@ pub async fn by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<NoteRow>> {
 pub async fn by_id(db: &Db, id: i64) -> sqlx::Result<Option<NoteRow>> {
     db.count(1);
     sqlx::query_as(
-        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
+        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind, name_given \
          FROM notes WHERE id = ?",
     )
     .bind(id)

@@ -47,7 +47,7 @@ pub async fn search(
     db.count(1);
     sqlx::query_as(
         "SELECT n.id, n.slug, n.title, n.content, n.status, n.created_at, n.published_at, n.updated_at, \
-                n.deleted_at, n.properties, n.content_kind, \
+                n.deleted_at, n.properties, n.content_kind, n.name_given, \
                 snippet(notes_fts, 1, char(57344), char(57345), '…', 24) AS snippet \
          FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid \
          WHERE notes_fts MATCH ?1 AND n.status = 'published' AND n.deleted_at IS NULL \

@@ -247,6 +247,7 @@ mod tests {
             title: None,
             content: String::new(),
             content_kind: Default::default(),
+            name_given: false,
             status: crate::domain::Status::Published,
             created_at: chrono::Utc::now(),
             published_at: None,

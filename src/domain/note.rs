@@ -72,6 +72,8 @@ pub struct Note {
     /// The content exactly as written (Markdown, or HTML when `content_kind` says so).
     pub content: String,
     pub content_kind: ContentKind,
+    /// The title was given as a name (Micropub `name`), not read from a heading.
+    pub name_given: bool,
     pub status: Status,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,

@@ -111,6 +111,7 @@ impl Notes {
             properties: &properties,
             content_kind,
             search_text: search_text.as_deref(),
+            name_given: super::given_name(name.as_deref()),
             read_at: note.updated_at,
         };
         if !q::update(&self.db, &mut tx, &row).await? {
@@ -222,10 +223,12 @@ pub fn full_properties(note: &Note) -> Map<String, Value> {
     map
 }
 
-/// The stored title when it is not simply the content's leading heading.
+/// The stored title when it was given as a name, or (rows from before that was
+/// recorded) when it is not simply the content's leading heading.
 pub fn explicit_name(note: &Note) -> Option<&str> {
     note.title.as_deref().filter(|t| {
-        note.content_kind == ContentKind::Html
+        note.name_given
+            || note.content_kind == ContentKind::Html
             || split_title(&note.content).title.as_deref() != Some(*t)
     })
 }

@@ -15,7 +15,7 @@ pub async fn list_all(
 ) -> sqlx::Result<Vec<NoteRow>> {
     db.count(1);
     sqlx::query_as(
-        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
+        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind, name_given \
          FROM notes WHERE (deleted_at IS NOT NULL) = ?1 \
          ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
     )
@@ -36,7 +36,7 @@ pub async fn list_all_after(
 ) -> sqlx::Result<Vec<NoteRow>> {
     db.count(1);
     sqlx::query_as(
-        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
+        "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind, name_given \
          FROM notes WHERE (deleted_at IS NOT NULL) = ?1 \
          AND (created_at < ?3 OR (created_at = ?3 AND id < ?4)) \
          ORDER BY created_at DESC, id DESC LIMIT ?2",

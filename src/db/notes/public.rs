@@ -22,7 +22,7 @@ pub async fn list_public(
     let now = to_db(now);
     let mut rows: Vec<NoteRow> = match window {
         Window::Offset(offset) => sqlx::query_as(
-            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
+            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind, name_given \
              FROM notes WHERE status = 'published' AND deleted_at IS NULL AND published_at <= ?4 \
              AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
              ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3",
@@ -34,7 +34,7 @@ pub async fn list_public(
         .fetch_all(db.pool())
         .await?,
         Window::Before(c) => sqlx::query_as(
-            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
+            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind, name_given \
              FROM notes WHERE status = 'published' AND deleted_at IS NULL AND published_at <= ?5 \
              AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
              AND (published_at < ?3 OR (published_at = ?3 AND id < ?4)) \
@@ -48,7 +48,7 @@ pub async fn list_public(
         .fetch_all(db.pool())
         .await?,
         Window::After(c) => sqlx::query_as(
-            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind \
+            "SELECT id, slug, title, content, status, created_at, published_at, updated_at, deleted_at, properties, content_kind, name_given \
              FROM notes WHERE status = 'published' AND deleted_at IS NULL AND published_at <= ?5 \
              AND (?1 IS NULL OR id IN (SELECT nt.note_id FROM note_tags nt JOIN tags t ON t.id = nt.tag_id WHERE t.name = ?1)) \
              AND (published_at > ?3 OR (published_at = ?3 AND id > ?4)) \

@@ -248,3 +248,27 @@ async fn a_stranger_trying_tokens_is_slowed_down_before_the_token_endpoint_is() 
     );
     blog.create_form("h=entry&content=after").await;
 }
+
+#[tokio::test]
+async fn a_name_equal_to_the_heading_stays_a_name() {
+    let blog = Blog::start().await;
+    let loc = blog
+        .create_json(&json!({"type": ["h-entry"], "properties": {
+            "name": ["Hello"], "content": ["# Hello\n\nThe body."]
+        }}))
+        .await;
+    assert_eq!(
+        blog.source(&loc).await["properties"]["name"],
+        json!(["Hello"])
+    );
+    let res = blog
+        .json(
+            Some(&blog.token),
+            &json!({"action": "update", "url": loc, "replace": {"content": ["Only a body now."]}}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    let src = blog.source(&loc).await;
+    assert_eq!(src["properties"]["name"], json!(["Hello"]), "{src}");
+    assert_eq!(blog.live_notes().await[0].title.as_deref(), Some("Hello"));
+}
