@@ -63,7 +63,7 @@ pub enum PropertyError {
 
 /// Kept properties are named like microformats properties; this also keeps out
 /// empty names and control characters.
-fn valid_name(name: &str) -> bool {
+pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 100
         && name

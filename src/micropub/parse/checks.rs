@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::{MAX_VALUES, ParseError, PhotoRef, PhotoSource, bad};
-use crate::domain::properties::is_person_tag;
+use crate::domain::properties::{is_person_tag, valid_name};
 use crate::domain::{ContentKind, Patch, Status, Tag, time};
 
 /// How deeply a JSON value nests.
@@ -40,14 +40,6 @@ pub(super) fn check_values(name: &str, values: &Value) -> Result<(), ParseError>
         check_value(name, v)?;
     }
     Ok(())
-}
-
-fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 100
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn check_value(name: &str, v: &Value) -> Result<(), ParseError> {
