@@ -19,11 +19,14 @@ pub const MAX_BYTES: usize = 1024;
 
 /// Argon2id memory cost in KiB (64 MiB), time cost 3, one lane: RFC 9106's second
 /// recommended option with one lane, as the `argon2` crate computes lanes one after
-/// another anyway. One verify took 122 ms (best of 7; mean 129 ms) in a release build
-/// on the 2-core development machine, under the 250 ms a sign-in may take, leaving room
-/// for a busy machine. Re-measure with
-/// `cargo test --release --lib password_cost -- --ignored --nocapture`.
-/// Changing these only affects new hashes: a stored hash carries its own parameters.
+/// another anyway. One verify on the 2-core development machine, argon2 0.6 built
+/// optimised: 122 ms (best of 7; mean 129 ms) lightly loaded, 150 ms (median 180 ms) with
+/// other builds keeping both cores busy: under the 250 ms a sign-in may take. The dev
+/// and test profiles build argon2 optimised too, so
+/// `cargo test --lib password_cost -- --ignored --nocapture` re-measures (add
+/// `--release` for the whole program optimised). Each verify at once holds 64 MiB;
+/// the sign-in rate limits bound how many run together. Changing these only affects
+/// new hashes: a stored hash carries its own parameters.
 pub const M_COST_KIB: u32 = 64 * 1024;
 /// Argon2id passes over the memory.
 pub const T_COST: u32 = 3;
