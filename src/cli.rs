@@ -1,4 +1,5 @@
-//! Command line: `starpunk` (serve), `check-config`, `import DIR`, `export DIR`.
+//! Command line: `starpunk` (serve), `check-config`, `import DIR`, `export DIR`,
+//! `set-password`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +10,8 @@ use tokio::net::TcpListener;
 use crate::app::{self, AppState};
 use crate::config::Config;
 use crate::media::Scan;
+
+mod password;
 
 /// A minimal single-user IndieWeb blog server.
 #[derive(Parser, Debug)]
@@ -33,6 +36,9 @@ pub enum Command {
     Import { dir: PathBuf },
     /// Export every note as Markdown with front matter into DIR (notes/YYYY/MM/slug.md).
     Export { dir: PathBuf },
+    /// Set the owner's password (for the blog as its own IndieAuth server), read from
+    /// standard input: asked twice without echo on a terminal, else the first line.
+    SetPassword,
 }
 
 /// Runs the chosen command.
@@ -61,6 +67,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Import { dir } => crate::backup::import_command(config, &dir).await,
         Command::Export { dir } => crate::backup::export_command(config, &dir).await,
+        Command::SetPassword => password::set_password_command(config).await,
     };
     match result {
         Ok(code) => code,

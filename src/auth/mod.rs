@@ -31,6 +31,7 @@ pub mod failure;
 pub mod fetch;
 pub mod hcard;
 pub mod login;
+pub mod password;
 pub mod ratelimit;
 pub mod redeem;
 pub mod secret;

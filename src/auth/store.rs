@@ -1,5 +1,5 @@
-//! The sign-in service's hold on the database: started sign-ins, sessions and the cached
-//! author card. Handlers reach these rows only through here (as pages reach notes only
+//! The sign-in service's hold on the database: started sign-ins, sessions, the cached
+//! author card and the owner's password hash. Handlers reach these rows only through here (as pages reach notes only
 //! through `Notes`), so the SQL stays in `db::auth` and a future IndieAuth server can
 //! keep its codes and tokens beside them.
 
@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 
 use crate::db::Db;
 use crate::db::auth::{self as q, AuthRequest, SessionRow};
+use crate::db::credentials;
 
-/// Sign-in rows: requests, sessions, author card.
+/// Sign-in rows: requests, sessions, author card, password hash.
 #[derive(Clone, Debug)]
 pub struct AuthStore {
     db: Db,
@@ -80,5 +81,20 @@ impl AuthStore {
     /// Caches the h-card of `me`.
     pub async fn store_card(&self, me: &str, card: &str, at: DateTime<Utc>) -> sqlx::Result<()> {
         q::store_card(&self.db, me, card, at).await
+    }
+
+    /// The owner's password hash (a PHC string); `auth::password` is its only reader.
+    pub async fn password_hash(&self) -> sqlx::Result<Option<String>> {
+        credentials::load_password_hash(&self.db).await
+    }
+
+    /// Replaces the owner's password hash; `auth::password` is its only writer.
+    pub async fn store_password_hash(&self, hash: &str, at: DateTime<Utc>) -> sqlx::Result<()> {
+        credentials::store_password_hash(&self.db, hash, at).await
+    }
+
+    /// When the password was first set and last changed (`None`: never set).
+    pub async fn password_times(&self) -> sqlx::Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+        credentials::password_times(&self.db).await
     }
 }

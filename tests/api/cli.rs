@@ -1,4 +1,5 @@
-//! The command line: help, check-config, import and export.
+//! The command line: help, check-config, import and export (set-password has its own
+//! file).
 
 use std::process::Command;
 
@@ -15,7 +16,8 @@ fn failures(report: &import::Report) -> Vec<String> {
         .collect()
 }
 
-fn bin() -> Command {
+/// The real binary with an empty environment (no `.env` of the developer's leaks in).
+pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_starpunk"));
     c.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default());
@@ -26,7 +28,7 @@ fn bin() -> Command {
 fn help_lists_subcommands() {
     let out = bin().arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for sub in ["check-config", "import", "export", "serve"] {
+    for sub in ["check-config", "import", "export", "serve", "set-password"] {
         assert!(text.contains(sub), "--help mentions {sub}: {text}");
     }
 }

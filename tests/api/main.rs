@@ -25,5 +25,6 @@ mod queries;
 mod schedule;
 mod search;
 mod server;
+mod set_password;
 mod store;
 mod uploads;
