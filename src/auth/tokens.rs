@@ -33,6 +33,11 @@ pub use inspect::{AccessGrant, App, Introspection};
 
 /// How long an authorization code may wait to be redeemed (IndieAuth: at most 10 min).
 pub const CODE_LIFETIME: Duration = Duration::from_secs(10 * 60);
+/// How long a code is kept after it expired, so a late replay still revokes its grant.
+pub const CODES_KEPT: Duration = Duration::from_secs(24 * 3600);
+/// How long a revoked or expired token is kept: the apps page and a replayed refresh
+/// token are told apart from an unknown one meanwhile.
+pub const TOKENS_KEPT: Duration = Duration::from_secs(30 * 24 * 3600);
 /// A token's `last_used` is written at most this often, so a busy client costs reads.
 pub const LAST_USED_EVERY: Duration = Duration::from_secs(60);
 /// A refresh token outlives the access tokens of its grant by this factor: a client

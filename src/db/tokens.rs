@@ -95,16 +95,37 @@ pub async fn reuse_code(
     Ok(done.rows_affected())
 }
 
-/// Whether the code was seen a second time (its grant must not get new tokens).
-pub async fn code_reused(db: &Db, tx: &mut Tx, code_hash: &str) -> sqlx::Result<bool> {
+/// Whether a redeemed code may no longer get tokens: it was seen a second time, it
+/// already got its tokens, or it is gone (purged).
+pub async fn code_spent(db: &Db, tx: &mut Tx, code_hash: &str) -> sqlx::Result<bool> {
     db.count(1);
-    let reused: Option<Option<String>> =
-        sqlx::query_scalar("SELECT reused_at FROM auth_codes WHERE code_hash = ?")
-            .bind(code_hash)
-            .fetch_optional(&mut **tx)
-            .await?;
-    // A code purged meanwhile cannot have been replayed into revoking anything.
-    Ok(matches!(reused, Some(Some(_))))
+    let spent: Option<bool> = sqlx::query_scalar(
+        "SELECT reused_at IS NOT NULL OR EXISTS (SELECT 1 FROM issued_tokens WHERE from_code = ?1) \
+         FROM auth_codes WHERE code_hash = ?1",
+    )
+    .bind(code_hash)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(spent.unwrap_or(true))
+}
+
+/// Deletes codes that expired before `codes_before` and tokens revoked or expired
+/// before `tokens_before`; returns how many rows went.
+pub async fn purge(
+    db: &Db,
+    codes_before: DateTime<Utc>,
+    tokens_before: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    db.count(2);
+    let c = sqlx::query("DELETE FROM auth_codes WHERE expires_at <= ?")
+        .bind(to_db(codes_before))
+        .execute(db.pool())
+        .await?;
+    let t = sqlx::query("DELETE FROM issued_tokens WHERE revoked_at <= ?1 OR expires_at <= ?1")
+        .bind(to_db(tokens_before))
+        .execute(db.pool())
+        .await?;
+    Ok(c.rows_affected() + t.rows_affected())
 }
 
 /// An issued access or refresh token as stored.

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{GrantError, REFRESH_LIFETIME_FACTOR, Redeemed, TokenService, scope, span};
+use super::{
+    CODES_KEPT, GrantError, REFRESH_LIFETIME_FACTOR, Redeemed, TOKENS_KEPT, TokenService, scope,
+    span,
+};
 use crate::auth::crypto::{random_token, sha256_hex};
 use crate::db::Tx;
 use crate::db::tokens::{self as q, TokenRow};
@@ -59,8 +62,9 @@ impl TokenService {
         };
         let mut tx = self.db.begin().await?;
         // Serialised with `redeem_code` by the writer: if the code was replayed
-        // before this point its tokens would escape the revocation, so none are made.
-        if q::code_reused(&self.db, &mut tx, &redeemed.code_hash).await? {
+        // before this point its tokens would escape the revocation, so none are made;
+        // nor a second set for one redemption.
+        if q::code_spent(&self.db, &mut tx, &redeemed.code_hash).await? {
             return Err(GrantError::InvalidGrant(
                 "The authorization code was already used.",
             ));
@@ -151,6 +155,14 @@ impl TokenService {
     pub async fn revoke(&self, token: &str) -> Result<(), GrantError> {
         q::revoke_grant_of(&self.db, &sha256_hex(token), self.now()).await?;
         Ok(())
+    }
+
+    /// Deletes codes a day after they expired and tokens a month after they were
+    /// revoked or expired (a replayed code or rotated refresh token is still
+    /// recognised meanwhile); returns how many rows went.
+    pub async fn purge_expired(&self) -> Result<u64, GrantError> {
+        let now = self.now();
+        Ok(q::purge(&self.db, now - span(CODES_KEPT), now - span(TOKENS_KEPT)).await?)
     }
 
     /// Revokes every token held by `client_id` (the admin's "Apps" page); returns how

@@ -266,3 +266,43 @@ async fn micropub_can_check_own_tokens_locally() {
         .unwrap_err();
     assert_eq!(e.code, "forbidden");
 }
+
+#[tokio::test]
+async fn one_redemption_gets_one_set_of_tokens() {
+    let app = TestApp::new().await;
+    let svc = service(&app);
+    let r = redeemed(&svc, "create").await;
+    svc.issue_tokens(&r, true, None).await.unwrap();
+    let e = svc.issue_tokens(&r, true, None).await.unwrap_err();
+    assert_eq!(e.code(), "invalid_grant");
+}
+
+#[tokio::test]
+async fn old_codes_and_dead_tokens_are_purged() {
+    let app = TestApp::new().await;
+    let hands = Hands::at(starpunk::domain::time::now());
+    let svc = hands.drive(service(&app));
+    let revoked = tokens(&svc, "create").await;
+    svc.revoke(&revoked.access_token).await.unwrap();
+    let live = tokens(&svc, "create").await;
+    let count = |sql: &'static str| {
+        let pool = app.state.db.pool().clone();
+        async move {
+            let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+            n
+        }
+    };
+    assert_eq!(svc.purge_expired().await.unwrap(), 0, "all too recent");
+    hands.advance(Duration::from_secs(2 * 24 * 3600));
+    assert_eq!(svc.purge_expired().await.unwrap(), 2, "the two codes");
+    hands.advance(Duration::from_secs(30 * 24 * 3600));
+    assert_eq!(svc.purge_expired().await.unwrap(), 2, "the revoked pair");
+    assert_eq!(
+        (
+            count("SELECT count(*) FROM auth_codes").await,
+            count("SELECT count(*) FROM issued_tokens").await
+        ),
+        (0, 2)
+    );
+    assert!(svc.check_access(&live.access_token).await.is_some());
+}
