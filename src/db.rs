@@ -21,6 +21,7 @@ pub mod search;
 pub mod sitemap;
 pub mod stats;
 pub mod tags;
+pub mod tokens;
 
 /// A handle to the database, cheap to clone.
 #[derive(Clone, Debug)]

@@ -37,6 +37,7 @@ pub mod redeem;
 pub mod secret;
 pub mod session;
 pub mod store;
+pub mod tokens;
 pub mod urls;
 pub mod views;
 

@@ -23,6 +23,7 @@ pub mod actions;
 pub mod body;
 pub mod create;
 pub mod error;
+pub mod local;
 pub mod media;
 pub mod parse;
 pub mod query;

@@ -15,6 +15,7 @@ mod feeds;
 mod micropub;
 mod note_writes;
 mod notes;
+mod own_tokens;
 mod owner_lists;
 mod pages;
 mod photo_properties;
