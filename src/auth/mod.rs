@@ -23,6 +23,7 @@ use crate::domain::time::now;
 
 pub mod author;
 pub mod callback;
+pub mod client;
 pub mod cookie;
 pub mod crypto;
 pub mod discovery;
