@@ -16,6 +16,7 @@ use url::{Host, Url};
 
 use super::info::{ClientInfo, InfoError, parse_client_info};
 use crate::auth::fetch::{self, FetchError, redact, send_capped, send_limited};
+use crate::auth::urls::endpoint_allowed;
 
 /// Largest logo accepted: it is inlined into the consent page as a `data:` URL.
 pub const MAX_LOGO: usize = 256 * 1024;
@@ -151,6 +152,10 @@ pub async fn fetch_client_info(
     dev_mode: bool,
     timeout: Duration,
 ) -> Result<ClientInfo, ClientFetchError> {
+    // The scheme first: an http client_id on a public host is refused without a lookup.
+    if !endpoint_allowed(client_id, dev_mode) {
+        return Err(FetchError::Insecure(redact(client_id)).into());
+    }
     check_host(client_id, timeout).await?;
     let req = client
         .get(client_id.clone())

@@ -110,3 +110,15 @@ fn raster_images_are_recognised_by_their_bytes() {
     assert_eq!(sniff_image(b"<html>"), None);
     assert_eq!(sniff_image(b""), None);
 }
+
+#[tokio::test]
+async fn the_resolver_refuses_names_with_a_private_answer() {
+    use std::str::FromStr;
+    let resolve = |n: &str| GuardedResolver.resolve(Name::from_str(n).unwrap());
+    let local: Vec<SocketAddr> = resolve("127.0.0.1").await.unwrap().collect();
+    assert!(local.iter().all(|a| a.ip().is_loopback()), "{local:?}");
+    for name in ["0.0.0.0", "10.1.2.3", "169.254.169.254"] {
+        let err = resolve(name).await.err().expect(name).to_string();
+        assert!(err.contains("private"), "{name}: {err}");
+    }
+}
