@@ -124,11 +124,18 @@ fn link_param(s: &str) -> (String, String, &str) {
 pub fn parse_html_links(html: &str, url: &Url) -> Rels {
     let doc = Html::parse_document(html);
     let mut rels = Rels::default();
+    each_html_link(&doc, url, |rel, href, base| rels.offer(rel, href, base));
+    rels
+}
+
+/// Calls `f(rel, href, base)` for each `<link>`/`<a>` with both attributes, in
+/// document order; `base` is `<base href>` resolved against `url`, else `url`.
+fn each_html_link(doc: &Html, url: &Url, mut f: impl FnMut(&str, &str, &Url)) {
     let (Ok(base_sel), Ok(link_sel)) = (
         Selector::parse("base[href]"),
         Selector::parse("link[rel][href], a[rel][href]"),
     ) else {
-        return rels;
+        return;
     };
     let base = doc
         .select(&base_sel)
@@ -138,10 +145,44 @@ pub fn parse_html_links(html: &str, url: &Url) -> Rels {
         .unwrap_or_else(|| url.clone());
     for el in doc.select(&link_sel) {
         if let (Some(rel), Some(href)) = (el.value().attr("rel"), el.value().attr("href")) {
-            rels.offer(rel, href, &base);
+            f(rel, href, &base);
         }
     }
-    rels
+}
+
+/// Whether a space-separated rel list holds `wanted` (ASCII case-insensitive).
+fn has_rel(rels: &str, wanted: &str) -> bool {
+    rels.split_ascii_whitespace()
+        .any(|r| r.eq_ignore_ascii_case(wanted))
+}
+
+/// Every target of `rel` in the values of `Link` headers, in order, resolved against
+/// `base` (e.g. a client's `redirect_uri` list).
+pub fn header_rel_targets<'a>(
+    values: impl IntoIterator<Item = &'a str>,
+    base: &Url,
+    rel: &str,
+) -> Vec<Url> {
+    values
+        .into_iter()
+        .flat_map(link_values)
+        .filter(|(_, rels)| has_rel(rels, rel))
+        .filter_map(|(target, _)| base.join(target.trim()).ok())
+        .collect()
+}
+
+/// Every target of `rel` among a parsed document's `<link>`/`<a>` elements, in
+/// document order, resolved as [`parse_html_links`] does.
+pub fn html_rel_targets(doc: &Html, url: &Url, rel: &str) -> Vec<Url> {
+    let mut out = Vec::new();
+    each_html_link(doc, url, |rels, href, base| {
+        if has_rel(rels, rel)
+            && let Ok(u) = base.join(href.trim())
+        {
+            out.push(u);
+        }
+    });
+    out
 }
 
 /// What an `indieauth-metadata` document says (RFC 8414 fields IndieAuth uses).

@@ -179,3 +179,28 @@ fn html_content_types() {
     assert!(is_html(Some("TEXT/HTML")));
     assert!(!is_html(Some("application/json")));
 }
+
+#[test]
+fn every_target_of_one_rel_is_read_in_order() {
+    let header = header_rel_targets(
+        [
+            r#"</a>; rel="redirect_uri other", <https://x.example/b>; rel=REDIRECT_URI"#,
+            "</c>; rel=redirect_uris, </d>; title=\"rel=redirect_uri\"",
+        ],
+        &base(),
+        "redirect_uri",
+    );
+    let strs: Vec<&str> = header.iter().map(Url::as_str).collect();
+    assert_eq!(strs, ["https://me.example.com/a", "https://x.example/b"]);
+    let doc = Html::parse_document(
+        r#"<base href="/base/"><link rel="redirect_uri" href="one">
+        <a rel="nofollow redirect_uri" href="https://x.example/two">x</a>
+        <link rel="me" href="/not-this"><link rel="redirect_uri">"#,
+    );
+    let html = html_rel_targets(&doc, &base(), "redirect_uri");
+    let strs: Vec<&str> = html.iter().map(Url::as_str).collect();
+    assert_eq!(
+        strs,
+        ["https://me.example.com/base/one", "https://x.example/two"]
+    );
+}

@@ -22,9 +22,22 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// times and only to URLs the endpoint policy allows (https, loopback, or any http in
 /// `DEV_MODE`), so a redirect cannot downgrade a fetch to plain http.
 pub fn client(site_url: &str, dev_mode: bool) -> reqwest::Result<Client> {
+    builder(site_url, dev_mode, |_| None).build()
+}
+
+/// The shared client's settings, with `refuse` as an extra redirect check (it names
+/// why a redirect target is refused, or gives `None`): the client-information fetch
+/// refuses private addresses with it.
+pub fn builder(
+    site_url: &str,
+    dev_mode: bool,
+    refuse: fn(&Url) -> Option<String>,
+) -> reqwest::ClientBuilder {
     let policy = Policy::custom(move |attempt: Attempt| {
         if attempt.previous().len() > MAX_REDIRECTS {
             attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+        } else if let Some(why) = refuse(attempt.url()) {
+            attempt.error(why)
         } else if !endpoint_allowed(attempt.url(), dev_mode) {
             let msg = format!(
                 "redirect to a non-https address ({})",
@@ -43,7 +56,6 @@ pub fn client(site_url: &str, dev_mode: bool) -> reqwest::Result<Client> {
         .connect_timeout(TIMEOUT)
         .timeout(TIMEOUT)
         .redirect(policy)
-        .build()
 }
 
 /// Why a fetch failed, worded for the owner (URLs shown without their query).
@@ -59,8 +71,8 @@ pub enum FetchError {
     Redirect(String, String),
     #[error("{0} answered with HTTP status {1}")]
     Status(String, u16),
-    #[error("{0} sent more than {MAX_BODY} bytes")]
-    TooLarge(String),
+    #[error("{0} sent more than {1} bytes")]
+    TooLarge(String, usize),
 }
 
 /// A response body read within the cap, with what discovery needs from the headers.
@@ -109,16 +121,28 @@ pub async fn send_capped(
     timeout: Duration,
     truncate: bool,
 ) -> Result<Fetched, FetchError> {
-    let shown = redact(url);
     if !endpoint_allowed(url, dev_mode) {
-        return Err(FetchError::Insecure(shown));
+        return Err(FetchError::Insecure(redact(url)));
     }
+    send_limited(req, url, timeout, truncate, MAX_BODY).await
+}
+
+/// [`send_capped`] without the endpoint policy (the caller applies its own, e.g. a
+/// logo may be plain http) and with its own cap of `max` bytes.
+pub async fn send_limited(
+    req: RequestBuilder,
+    url: &Url,
+    timeout: Duration,
+    truncate: bool,
+    max: usize,
+) -> Result<Fetched, FetchError> {
+    let shown = redact(url);
     let res = req
         .timeout(timeout)
         .send()
         .await
         .map_err(|e| classify(&shown, timeout, &e))?;
-    read_capped(res, &shown, timeout, truncate).await
+    read_capped(res, &shown, timeout, truncate, max).await
 }
 
 async fn read_capped(
@@ -126,12 +150,13 @@ async fn read_capped(
     shown: &str,
     timeout: Duration,
     truncate: bool,
+    max: usize,
 ) -> Result<Fetched, FetchError> {
     let url = res.url().clone();
     let status = res.status().as_u16();
     let headers = res.headers().clone();
-    if res.content_length().is_some_and(|n| n > MAX_BODY as u64) && !truncate {
-        return Err(FetchError::TooLarge(shown.to_string()));
+    if res.content_length().is_some_and(|n| n > max as u64) && !truncate {
+        return Err(FetchError::TooLarge(shown.to_string(), max));
     }
     let mut body = Vec::new();
     while let Some(chunk) = res
@@ -139,10 +164,10 @@ async fn read_capped(
         .await
         .map_err(|e| classify(shown, timeout, &e))?
     {
-        let room = MAX_BODY - body.len();
+        let room = max - body.len();
         if chunk.len() > room {
             if !truncate {
-                return Err(FetchError::TooLarge(shown.to_string()));
+                return Err(FetchError::TooLarge(shown.to_string(), max));
             }
             body.extend_from_slice(&chunk[..room]);
             break;

@@ -58,7 +58,8 @@ fn is_root(el: ElementRef) -> bool {
         .any(|c| c.starts_with("h-") && c.len() > 2)
 }
 
-fn has_root_ancestor(el: ElementRef) -> bool {
+/// Whether `el` sits inside another microformat (so it is not a top-level one).
+pub(crate) fn has_root_ancestor(el: ElementRef) -> bool {
     el.ancestors().filter_map(ElementRef::wrap).any(is_root)
 }
 
@@ -89,7 +90,9 @@ fn prop_values(card: ElementRef, class: &str, base: &Url) -> Vec<String> {
         .collect()
 }
 
-fn first_prop(card: ElementRef, class: &str, base: &Url) -> Option<String> {
+/// The first value of property `class` (`p-name`, `u-url`…) of the microformat `card`,
+/// ignoring properties of microformats nested in it.
+pub(crate) fn first_prop(card: ElementRef, class: &str, base: &Url) -> Option<String> {
     prop_values(card, class, base).into_iter().next()
 }
 
@@ -122,7 +125,8 @@ fn text(el: ElementRef) -> String {
         .join(" ")
 }
 
-fn implied_name(card: ElementRef) -> String {
+/// The mf2 implied name of `card` (its `alt`, `title` or text).
+pub(crate) fn implied_name(card: ElementRef) -> String {
     let v = card.value();
     match v.name() {
         "img" | "area" => v.attr("alt").map(str::to_string).unwrap_or_default(),

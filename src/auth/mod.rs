@@ -6,6 +6,10 @@
 //! is redeemed when it comes back ([`callback`], [`redeem`]). Only `ADMIN_ME` gets a
 //! session ([`session`]). Admin handlers take [`AdminSession`] and check
 //! [`AdminSession::verify_csrf`] on every POST.
+//!
+//! [`client`] is groundwork for the blog's own authorization endpoint: which
+//! applications and redirect addresses are acceptable, and what an application says
+//! about itself, fetched without reaching private networks.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,6 +27,7 @@ use crate::domain::time::now;
 
 pub mod author;
 pub mod callback;
+pub mod client;
 pub mod cookie;
 pub mod crypto;
 pub mod discovery;

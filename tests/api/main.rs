@@ -9,6 +9,7 @@ mod assets;
 mod auth;
 mod bombs;
 mod cli;
+mod client_info;
 mod crawlers;
 mod errors;
 mod feeds;
