@@ -252,17 +252,23 @@ pub fn choose(header: &Rels, html: &Rels) -> Rels {
     }
 }
 
+/// The media type of a `Content-Type` value, lowercased, without its parameters
+/// (`text/html; charset=utf-8` → `text/html`).
+pub fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// Whether a `Content-Type` is worth parsing as HTML (absent counts as HTML).
 pub fn is_html(content_type: Option<&str>) -> bool {
     match content_type {
         None => true,
         Some(ct) => {
-            let ct = ct
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
+            let ct = media_type(ct);
             ct.is_empty() || ct == "text/html" || ct == "application/xhtml+xml"
         }
     }

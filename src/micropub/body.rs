@@ -32,15 +32,12 @@ pub struct Incoming {
 
 /// The media type of a request, without parameters.
 pub fn media_type(req: &Request) -> String {
-    req.headers()
+    let ct = req
+        .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+        .unwrap_or_default();
+    crate::auth::discovery::media_type(ct)
 }
 
 /// Reads and authorises a `POST /micropub`.

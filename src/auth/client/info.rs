@@ -59,12 +59,7 @@ pub fn parse_client_info<'a>(
     client_id: &Url,
 ) -> Result<ClientInfo, InfoError> {
     let json_type = content_type.is_some_and(|ct| {
-        let ct = ct
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let ct = crate::auth::discovery::media_type(ct);
         ct == "application/json" || ct.ends_with("+json")
     });
     let looks_json = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
