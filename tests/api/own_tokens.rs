@@ -56,13 +56,20 @@ pub fn pkce_pair() -> (String, String) {
     (verifier, challenge)
 }
 
-/// Approves `scope` for the test client and redeems the code with its verifier.
-pub async fn redeemed(svc: &TokenService, scope: &str) -> Redeemed {
+/// A code for `scope` issued to the test client with a fresh PKCE pair, and the
+/// verifier that redeems it.
+pub async fn code_for(svc: &TokenService, scope: &str) -> (String, String) {
     let (verifier, challenge) = pkce_pair();
     let code = svc
         .issue_code(CLIENT, REDIRECT, Some(s256(&challenge)), scope, ME)
         .await
         .unwrap();
+    (code, verifier)
+}
+
+/// Approves `scope` for the test client and redeems the code with its verifier.
+pub async fn redeemed(svc: &TokenService, scope: &str) -> Redeemed {
+    let (code, verifier) = code_for(svc, scope).await;
     svc.redeem_code(&code, CLIENT, REDIRECT, Some(&verifier))
         .await
         .unwrap()

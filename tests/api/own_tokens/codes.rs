@@ -64,11 +64,7 @@ async fn a_code_becomes_tokens_that_micropub_would_accept() {
 async fn a_wrong_verifier_is_refused_and_uses_the_code_up() {
     let app = TestApp::new().await;
     let svc = service(&app);
-    let (verifier, challenge) = pkce_pair();
-    let code = svc
-        .issue_code(CLIENT, REDIRECT, Some(s256(&challenge)), "create", ME)
-        .await
-        .unwrap();
+    let (code, verifier) = code_for(&svc, "create").await;
     let (other, _) = pkce_pair();
     let e = svc
         .redeem_code(&code, CLIENT, REDIRECT, Some(&other))
@@ -181,11 +177,7 @@ async fn a_code_is_bound_to_its_client_and_redirect_uri() {
         ("https://evil.example.test/", REDIRECT),
         (CLIENT, "https://app.example.test/other"),
     ] {
-        let (verifier, challenge) = pkce_pair();
-        let code = svc
-            .issue_code(CLIENT, REDIRECT, Some(s256(&challenge)), "create", ME)
-            .await
-            .unwrap();
+        let (code, verifier) = code_for(&svc, "create").await;
         let e = svc
             .redeem_code(&code, client, redirect, Some(&verifier))
             .await
@@ -203,11 +195,7 @@ async fn a_code_is_bound_to_its_client_and_redirect_uri() {
 async fn a_code_used_twice_revokes_what_it_issued() {
     let app = TestApp::new().await;
     let svc = service(&app);
-    let (verifier, challenge) = pkce_pair();
-    let code = svc
-        .issue_code(CLIENT, REDIRECT, Some(s256(&challenge)), "create", ME)
-        .await
-        .unwrap();
+    let (code, verifier) = code_for(&svc, "create").await;
     let r = svc
         .redeem_code(&code, CLIENT, REDIRECT, Some(&verifier))
         .await
@@ -231,11 +219,7 @@ async fn a_code_used_twice_revokes_what_it_issued() {
 async fn a_code_replayed_before_its_tokens_are_issued_gets_none() {
     let app = TestApp::new().await;
     let svc = service(&app);
-    let (verifier, challenge) = pkce_pair();
-    let code = svc
-        .issue_code(CLIENT, REDIRECT, Some(s256(&challenge)), "create", ME)
-        .await
-        .unwrap();
+    let (code, verifier) = code_for(&svc, "create").await;
     let r = svc
         .redeem_code(&code, CLIENT, REDIRECT, Some(&verifier))
         .await
@@ -262,6 +246,7 @@ async fn a_code_expires_after_ten_minutes() {
     let app = TestApp::new().await;
     let hands = Hands::at(starpunk::domain::time::now());
     let svc = hands.drive(service(&app));
+    // Two codes for one PKCE pair: one redeemed just in time, one a second too late.
     let (verifier, challenge) = pkce_pair();
     let late = svc
         .issue_code(CLIENT, REDIRECT, Some(s256(&challenge)), "create", ME)

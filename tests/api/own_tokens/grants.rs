@@ -167,11 +167,7 @@ async fn the_apps_list_and_revoking_an_app() {
 async fn codes_and_tokens_are_stored_only_as_hashes() {
     let app = TestApp::new().await;
     let svc = service(&app);
-    let (verifier, challenge) = pkce_pair();
-    let code = svc
-        .issue_code(CLIENT, REDIRECT, Some(s256(&challenge)), "create", ME)
-        .await
-        .unwrap();
+    let (code, verifier) = code_for(&svc, "create").await;
     let r = svc
         .redeem_code(&code, CLIENT, REDIRECT, Some(&verifier))
         .await
