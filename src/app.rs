@@ -50,6 +50,8 @@ pub struct Shared {
     pub media: crate::media::MediaStore,
     /// Micropub's token checking (verifier + cache).
     pub micropub: crate::micropub::Tokens,
+    /// Codes and tokens of the blog's own IndieAuth server (used in own-identity mode).
+    pub tokens: crate::auth::tokens::TokenService,
 }
 
 impl AppState {
@@ -80,8 +82,11 @@ impl AppState {
             .expect("the outbound HTTP client can be built");
         let auth = crate::auth::shared(&config, db.clone());
         let media = crate::media::MediaStore::new(db.clone(), &config);
+        let tokens =
+            crate::auth::tokens::TokenService::new(db.clone(), config.indieauth_require_pkce);
         AppState(Arc::new(Shared {
-            micropub: crate::micropub::Tokens::default(),
+            micropub: crate::micropub::Tokens::for_config(&config, tokens.clone()),
+            tokens,
             media,
             http,
             auth,
@@ -101,6 +106,7 @@ pub fn build_router(state: AppState) -> Router {
     crate::web::router()
         .merge(crate::feeds::router())
         .merge(crate::auth::router())
+        .merge(crate::auth::server::router())
         .merge(crate::web::media::router())
         .merge(crate::web::admin::router(UploadLimits::from_config(
             &state.config,

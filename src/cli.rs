@@ -63,6 +63,7 @@ pub async fn run(cli: Cli) -> ExitCode {
                 config.site_url,
                 config.data_path.display()
             );
+            println!("{}", config.identity_mode());
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { dir } => crate::backup::import_command(config, &dir).await,
@@ -89,9 +90,7 @@ fn init_tracing(level: &str) {
 }
 
 async fn serve(config: Config, scan_media: bool) -> anyhow::Result<ExitCode> {
-    if config.admin_me.is_none() {
-        tracing::warn!("ADMIN_ME is not set: sign-in and Micropub are off until it is");
-    }
+    tracing::info!("{}", config.identity_mode());
     if config.dev_mode {
         tracing::warn!(
             "DEV_MODE is on: /auth/dev-login signs anyone in. Never use this in production"

@@ -13,6 +13,7 @@ mod proxies;
 
 pub use proxies::TrustedProxies;
 
+use crate::auth::urls::same_profile;
 use parse::{parse_admin_me, parse_bool, parse_http_url, parse_num, parse_site_url};
 
 /// A configuration value that failed validation; the message names the variable.
@@ -38,7 +39,9 @@ pub struct Config {
     pub site_name: String,
     pub site_author: String,
     pub site_description: String,
-    /// The owner's identity URL; `None` turns sign-in and Micropub off.
+    /// The owner's identity URL at an outside IndieAuth provider. `None` (unset, or
+    /// equal to `{SITE_URL}/`): the blog is the owner's identity and its own IndieAuth
+    /// server; see [`Config::own_identity`].
     pub admin_me: Option<Url>,
     /// Explicit key for cookies and CSRF; `None` means "generate once into `DATA_PATH`".
     pub session_secret: Option<Secret>,
@@ -58,6 +61,10 @@ pub struct Config {
     pub about_url: Option<String>,
     /// Reverse proxies whose forwarding headers are believed (`TRUSTED_PROXIES`).
     pub trusted_proxies: TrustedProxies,
+    /// `INDIEAUTH_REQUIRE_PKCE`: the own IndieAuth server refuses apps without PKCE S256.
+    pub indieauth_require_pkce: bool,
+    /// `TOKEN_LIFETIME_DAYS`: access tokens of the own IndieAuth server; 0 = until revoked.
+    pub token_lifetime_days: u64,
     /// Warnings found while reading (deprecated or unknown names), logged at start-up.
     pub warnings: Vec<String>,
 }
@@ -85,6 +92,8 @@ const KNOWN: &[&str] = &[
     "DEBUG_FILE_MAX_SIZE_MB",
     "STARPUNK_ABOUT_URL",
     "TRUSTED_PROXIES",
+    "INDIEAUTH_REQUIRE_PKCE",
+    "TOKEN_LIFETIME_DAYS",
 ];
 
 impl Config {
@@ -111,6 +120,9 @@ impl Config {
             None => None,
             Some(v) => Some(parse_admin_me(v)?),
         };
+        // `ADMIN_ME` naming this very site means "the blog is my identity": the same as
+        // leaving it unset.
+        let admin_me = admin_me.filter(|me| !same_profile(me.as_str(), &format!("{site_url}/")));
         let site_author = match get("SITE_AUTHOR") {
             Some(v) => v.to_string(),
             None => admin_me
@@ -212,6 +224,18 @@ impl Config {
             )?,
             about_url,
             trusted_proxies: TrustedProxies::parse(get("TRUSTED_PROXIES").unwrap_or(""))?,
+            indieauth_require_pkce: parse_bool(
+                get("INDIEAUTH_REQUIRE_PKCE"),
+                "INDIEAUTH_REQUIRE_PKCE",
+                true,
+            )?,
+            token_lifetime_days: parse_num(
+                get("TOKEN_LIFETIME_DAYS"),
+                "TOKEN_LIFETIME_DAYS",
+                90,
+                0,
+                36_500,
+            )?,
             warnings,
         })
     }
@@ -224,6 +248,40 @@ impl Config {
     /// An absolute URL on this site for a path that starts with `/`.
     pub fn abs(&self, path: &str) -> String {
         format!("{}{}", self.site_url, path)
+    }
+
+    /// Whether the blog is the owner's identity and its own IndieAuth server
+    /// (`ADMIN_ME` unset or equal to `{SITE_URL}/`), rather than a client of the
+    /// provider discovered from `ADMIN_ME`.
+    pub fn own_identity(&self) -> bool {
+        self.admin_me.is_none()
+    }
+
+    /// The owner's identity URL: `ADMIN_ME`, or `{SITE_URL}/` in own-identity mode.
+    pub fn me(&self) -> String {
+        match &self.admin_me {
+            Some(me) => me.to_string(),
+            None => self.abs("/"),
+        }
+    }
+
+    /// How access tokens of the own IndieAuth server live: `None` = until revoked.
+    pub fn token_lifetime(&self) -> Option<std::time::Duration> {
+        (self.token_lifetime_days > 0)
+            .then(|| std::time::Duration::from_secs(self.token_lifetime_days * 86_400))
+    }
+
+    /// One line saying who signs the owner in, for `check-config` and the start-up log.
+    pub fn identity_mode(&self) -> String {
+        match &self.admin_me {
+            Some(me) => format!(
+                "identity: {me} (sign-in and Micropub tokens through the IndieAuth provider it names)"
+            ),
+            None => format!(
+                "identity: {} (this blog is its own IndieAuth server: passkey or password sign-in)",
+                self.me()
+            ),
+        }
     }
 }
 
@@ -340,6 +398,54 @@ mod tests {
             .unwrap_err()
             .0;
         assert!(!e.contains("hunter2secret"), "{e}");
+    }
+
+    #[test]
+    fn admin_me_naming_the_site_is_own_identity() {
+        let c = cfg(&[]).unwrap();
+        assert!(c.own_identity());
+        assert_eq!(c.me(), "http://localhost:5000/");
+        for me in [
+            "https://blog.example",
+            "https://blog.example/",
+            "HTTPS://Blog.Example/",
+        ] {
+            let c = cfg(&[("SITE_URL", "https://blog.example"), ("ADMIN_ME", me)]).unwrap();
+            assert!(c.own_identity(), "{me}");
+            assert_eq!(c.me(), "https://blog.example/");
+            assert!(c.identity_mode().contains("its own IndieAuth server"));
+        }
+        let c = cfg(&[
+            ("SITE_URL", "https://blog.example"),
+            ("ADMIN_ME", "https://me.example/"),
+        ])
+        .unwrap();
+        assert!(!c.own_identity());
+        assert_eq!(c.me(), "https://me.example/");
+        assert!(c.identity_mode().contains("provider"));
+    }
+
+    #[test]
+    fn token_lifetime_and_pkce() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(
+            c.token_lifetime(),
+            Some(std::time::Duration::from_secs(90 * 86_400))
+        );
+        assert!(c.indieauth_require_pkce);
+        let c = cfg(&[
+            ("TOKEN_LIFETIME_DAYS", "0"),
+            ("INDIEAUTH_REQUIRE_PKCE", "false"),
+        ])
+        .unwrap();
+        assert_eq!(c.token_lifetime(), None);
+        assert!(!c.indieauth_require_pkce);
+        assert!(
+            cfg(&[("TOKEN_LIFETIME_DAYS", "-1")])
+                .unwrap_err()
+                .0
+                .starts_with("TOKEN_LIFETIME_DAYS")
+        );
     }
 
     #[test]

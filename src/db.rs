@@ -17,6 +17,7 @@ pub mod auth;
 pub mod credentials;
 pub mod media;
 pub mod notes;
+pub mod profile;
 pub mod search;
 pub mod sitemap;
 pub mod stats;

@@ -24,52 +24,61 @@ pub struct RelLink {
     pub href: String,
 }
 
-/// Shared site facts; the author may be refreshed at run time (h-card discovery), and
-/// the owner's IndieAuth endpoints are added once discovered.
+/// Shared site facts; the author may be refreshed at run time (h-card discovery or the
+/// owner's profile), the owner's `rel=me` links replaced (profile), and an outside
+/// provider's IndieAuth endpoints added once discovered.
 #[derive(Debug)]
 pub struct Site {
     pub name: String,
     pub url: String,
     pub description: String,
+    /// `ADMIN_ME`: the owner's identity at an outside provider (`None`: the blog is it).
     pub admin_me: Option<String>,
     pub dev_mode: bool,
     author: RwLock<Author>,
-    /// Links from configuration (micropub, me).
-    base_links: Vec<String>,
-    /// The owner's discovered endpoints.
-    discovered: RwLock<Vec<RelLink>>,
-    link: RwLock<Option<HeaderValue>>,
+    links: RwLock<Links>,
+}
+
+/// What every page advertises besides its feeds.
+#[derive(Debug, Default)]
+struct Links {
+    /// `rel=me`: `ADMIN_ME`, or the profile's links in own-identity mode.
+    me: Vec<String>,
+    /// IndieAuth endpoints: the blog's own, or those discovered from `ADMIN_ME`.
+    auth: Vec<RelLink>,
+    /// The HTTP `Link` header built from all of the above and Micropub.
+    header: Option<HeaderValue>,
 }
 
 impl Site {
     pub fn from_config(c: &Config) -> Self {
-        let url = c
-            .admin_me
-            .as_ref()
-            .map(|u| u.to_string())
-            .unwrap_or_else(|| format!("{}/", c.site_url));
-        // Micropub verifies tokens with the owner's token endpoint: without `ADMIN_ME`
-        // there is none, so the endpoint is not advertised.
-        let mut links = Vec::new();
-        if let Some(me) = &c.admin_me {
-            links.push(format!("<{}/micropub>; rel=\"micropub\"", c.site_url));
-            links.push(format!("<{me}>; rel=\"me\""));
-        }
-        Site {
-            link: RwLock::new(link_value(&links)),
-            base_links: links,
-            discovered: RwLock::new(Vec::new()),
+        let me = c.admin_me.as_ref().map(|u| u.to_string());
+        // An outside provider's endpoints are discovered later; the blog's own are
+        // known now.
+        let auth = if c.own_identity() {
+            own_endpoints(&c.site_url)
+        } else {
+            Vec::new()
+        };
+        let site = Site {
+            links: RwLock::new(Links {
+                me: me.iter().cloned().collect(),
+                auth,
+                header: None,
+            }),
             name: c.site_name.clone(),
             url: c.site_url.clone(),
             description: c.site_description.clone(),
-            admin_me: c.admin_me.as_ref().map(|u| u.to_string()),
+            admin_me: me,
             dev_mode: c.dev_mode,
             author: RwLock::new(Author {
                 name: c.site_author.clone(),
-                url,
+                url: c.me(),
                 photo: None,
             }),
-        }
+        };
+        site.rebuild_header();
+        site
     }
 
     /// The current author.
@@ -80,7 +89,7 @@ impl Site {
         }
     }
 
-    /// Replaces the author (after an h-card fetch).
+    /// Replaces the author (after an h-card fetch or a profile change).
     pub fn set_author(&self, author: Author) {
         match self.author.write() {
             Ok(mut a) => *a = author,
@@ -88,40 +97,64 @@ impl Site {
         }
     }
 
-    /// The HTTP `Link` header advertising Micropub, the owner's identity and the
-    /// owner's discovered IndieAuth endpoints.
-    pub fn link_header(&self) -> Option<HeaderValue> {
-        match self.link.read() {
-            Ok(l) => l.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+    fn read_links(&self) -> std::sync::RwLockReadGuard<'_, Links> {
+        self.links.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The owner's discovered endpoints, for `<link>` elements.
-    pub fn discovered(&self) -> Vec<RelLink> {
-        match self.discovered.read() {
-            Ok(d) => d.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+    /// The HTTP `Link` header advertising Micropub, the owner's `rel=me` links and
+    /// the IndieAuth endpoints in force.
+    pub fn link_header(&self) -> Option<HeaderValue> {
+        self.read_links().header.clone()
+    }
+
+    /// The IndieAuth endpoints in force, for `<link>` elements.
+    pub fn auth_links(&self) -> Vec<RelLink> {
+        self.read_links().auth.clone()
+    }
+
+    /// The owner's `rel=me` links, for `<link>` elements.
+    pub fn rel_me(&self) -> Vec<String> {
+        self.read_links().me.clone()
     }
 
     /// Records the owner's discovered endpoints; returns whether they changed (then
     /// cached pages must re-render).
     pub fn set_discovered(&self, links: Vec<RelLink>) -> bool {
-        let mut all = self.base_links.clone();
-        all.extend(
-            links
-                .iter()
-                .map(|l| format!("<{}>; rel=\"{}\"", l.href, l.rel)),
-        );
-        let header = link_value(&all);
-        let mut d = self.discovered.write().unwrap_or_else(|p| p.into_inner());
-        if *d == links {
-            return false;
+        {
+            let mut l = self.links.write().unwrap_or_else(|p| p.into_inner());
+            if l.auth == links {
+                return false;
+            }
+            l.auth = links;
         }
-        *d = links;
-        *self.link.write().unwrap_or_else(|p| p.into_inner()) = header;
+        self.rebuild_header();
         true
+    }
+
+    /// Replaces the owner's `rel=me` links (the profile, in own-identity mode);
+    /// returns whether they changed.
+    pub fn set_rel_me(&self, me: Vec<String>) -> bool {
+        {
+            let mut l = self.links.write().unwrap_or_else(|p| p.into_inner());
+            if l.me == me {
+                return false;
+            }
+            l.me = me;
+        }
+        self.rebuild_header();
+        true
+    }
+
+    fn rebuild_header(&self) {
+        let mut l = self.links.write().unwrap_or_else(|p| p.into_inner());
+        let mut all = vec![format!("<{}/micropub>; rel=\"micropub\"", self.url)];
+        all.extend(l.me.iter().map(|m| format!("<{m}>; rel=\"me\"")));
+        all.extend(
+            l.auth
+                .iter()
+                .map(|a| format!("<{}>; rel=\"{}\"", a.href, a.rel)),
+        );
+        l.header = HeaderValue::from_str(&all.join(", ")).ok();
     }
 
     /// An absolute URL on this site.
@@ -130,10 +163,20 @@ impl Site {
     }
 }
 
-/// The `Link` header for these links; none at all when there are none.
-fn link_value(links: &[String]) -> Option<HeaderValue> {
-    if links.is_empty() {
-        return None;
-    }
-    HeaderValue::from_str(&links.join(", ")).ok()
+/// The blog's own IndieAuth endpoints (own-identity mode).
+fn own_endpoints(site_url: &str) -> Vec<RelLink> {
+    [
+        ("authorization_endpoint", "/auth/authorize"),
+        ("token_endpoint", "/auth/token"),
+        (
+            "indieauth-metadata",
+            "/.well-known/oauth-authorization-server",
+        ),
+    ]
+    .into_iter()
+    .map(|(rel, path)| RelLink {
+        rel,
+        href: format!("{site_url}{path}"),
+    })
+    .collect()
 }

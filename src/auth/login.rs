@@ -180,12 +180,7 @@ pub async fn dev_login(State(s): State<AppState>, RawQuery(q): RawQuery) -> Resu
     if !s.config.dev_mode {
         return Err(AppError::not_found());
     }
-    let me = s
-        .config
-        .admin_me
-        .as_ref()
-        .map(Url::to_string)
-        .unwrap_or_else(|| s.config.abs("/"));
+    let me = s.config.me();
     tracing::warn!(me = %me, "DEV_MODE sign-in without a provider");
     let c = session::create(&s, &me).await?;
     let next = safe_next(param(q.unwrap_or_default().as_bytes(), "next").as_deref());

@@ -36,10 +36,12 @@ pub mod failure;
 pub mod fetch;
 pub mod hcard;
 pub mod login;
+pub mod owner;
 pub mod password;
 pub mod ratelimit;
 pub mod redeem;
 pub mod secret;
+pub mod server;
 pub mod session;
 pub mod store;
 pub mod tokens;
@@ -116,6 +118,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/callback", get(callback::finish))
         .route("/auth/logout", post(login::logout))
         .route("/auth/dev-login", get(login::dev_login))
+        .merge(owner::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("private, no-store"),

@@ -174,11 +174,7 @@ async fn lookup(parts: &mut Parts, state: &AppState) -> Result<Option<AdminSessi
     let Some(row) = state.auth.store.session(&token_hash, at).await? else {
         return Ok(None);
     };
-    let owner_ok = match &state.config.admin_me {
-        Some(me) => same_profile(&row.me, me.as_str()),
-        None => state.config.dev_mode,
-    };
-    if !owner_ok {
+    if !same_profile(&row.me, &state.config.me()) {
         return Ok(None);
     }
     if due_for_refresh(row.refreshed_at, at) {

@@ -4,6 +4,7 @@ pub mod context;
 pub mod markdown;
 pub mod media;
 pub mod note;
+pub mod profile;
 pub mod properties;
 pub mod slug;
 pub mod tag;

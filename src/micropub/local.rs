@@ -1,6 +1,6 @@
 //! Tokens of the blog's own IndieAuth server, checked in its database: no HTTP round
-//! trip, and a revoked token is refused by the next check that reaches the verifier.
-//! Not in use yet: the app still verifies with [`RemoteVerifier`](super::token::RemoteVerifier).
+//! trip, and a revoked token is refused by the next check (own tokens are not cached:
+//! see [`Tokens::local`](super::token::Tokens::local)).
 
 use super::token::{Grant, TokenError, Verifier, VerifyFuture};
 use crate::app::AppState;

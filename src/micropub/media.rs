@@ -27,9 +27,6 @@ pub async fn upload(State(s): State<AppState>, addr: ClientAddr, req: Request) -
 }
 
 async fn store(s: &AppState, req: Request, client: &ClientAddr) -> Result<Response, MicropubError> {
-    if s.config.admin_me.is_none() {
-        return Err(MicropubError::not_configured());
-    }
     let header = super::header_token(req.headers())?;
     let mut grant = match &header {
         Some(t) => Some(s.micropub.check(s, t, client).await?),

@@ -97,9 +97,6 @@ pub async fn require_header_token(
     headers: &HeaderMap,
     client: &ClientAddr,
 ) -> Result<token::Grant, MicropubError> {
-    if s.config.admin_me.is_none() {
-        return Err(MicropubError::not_configured());
-    }
     match header_token(headers)? {
         Some(t) => s.micropub.check(s, &t, client).await,
         None => Err(MicropubError::unauthorized(

@@ -1,9 +1,10 @@
 //! Bearer tokens: what a token may do, checked behind one interface ([`Verifier`]).
-//! Today tokens are checked at the token endpoint discovered from `ADMIN_ME`
-//! ([`RemoteVerifier`]); the blog's own tokens will be checked locally by another
-//! verifier without touching the handlers. Answers are cached by the token's SHA-256
-//! for at most five minutes, so a revoked token stops working within that time. The
-//! token itself is never stored, logged or shown.
+//! With an outside provider (`ADMIN_ME`) tokens are checked at the token endpoint
+//! discovered from it ([`RemoteVerifier`]); answers are cached by the token's SHA-256
+//! for at most five minutes, so a revoked token stops working within that time. When
+//! the blog is its own IndieAuth server its tokens are checked in its own database
+//! ([`LocalVerifier`](super::local::LocalVerifier)) on every request, uncached, so a
+//! revocation takes effect at once. The token itself is never stored, logged or shown.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -159,6 +160,9 @@ pub struct Tokens {
     checks: RateLimiter,
     /// Token hash → when the answer expires, and the answer (`None`: not valid).
     cache: Mutex<HashMap<String, (Instant, Option<Grant>)>>,
+    /// Whether answers are cached (remote checks); local checks are cheaper than the
+    /// staleness a cache would bring.
+    remember: bool,
 }
 
 impl Default for Tokens {
@@ -168,26 +172,48 @@ impl Default for Tokens {
 }
 
 impl Tokens {
-    /// Tokens checked by `verifier`.
+    /// Tokens checked by `verifier`, answers cached.
     pub fn new(verifier: Box<dyn Verifier>) -> Self {
         Tokens {
             verifier,
             checks: RateLimiter::new(CHECKS_PER_MINUTE, Duration::from_secs(60)),
             cache: Mutex::new(HashMap::new()),
+            remember: true,
         }
     }
 
-    /// The grant of `token` if it is valid and belongs to the owner (`ADMIN_ME`);
-    /// `client` is who sent it (tokens not yet known count against its limit).
+    /// Tokens of the blog's own IndieAuth server, checked in its store on every
+    /// request: a revoked or expired token fails at once.
+    pub fn local(service: crate::auth::tokens::TokenService) -> Self {
+        Tokens {
+            remember: false,
+            ..Tokens::new(Box::new(super::local::LocalVerifier::new(service)))
+        }
+    }
+
+    /// The checker for `config`'s mode: local tokens when the blog is its own
+    /// IndieAuth server, the discovered token endpoint otherwise.
+    pub fn for_config(
+        config: &crate::config::Config,
+        service: crate::auth::tokens::TokenService,
+    ) -> Self {
+        if config.own_identity() {
+            Tokens::local(service)
+        } else {
+            Tokens::default()
+        }
+    }
+
+    /// The grant of `token` if it is valid and belongs to the owner (`ADMIN_ME`, or
+    /// `{SITE_URL}/` in own-identity mode); `client` is who sent it (tokens not yet
+    /// known count against its limit).
     pub async fn check(
         &self,
         state: &AppState,
         token: &str,
         client: &ClientAddr,
     ) -> Result<Grant, MicropubError> {
-        let Some(owner) = state.config.admin_me.as_ref() else {
-            return Err(MicropubError::not_configured());
-        };
+        let owner = state.config.me();
         let key = sha256_hex(token);
         let invalid = || {
             MicropubError::unauthorized(
@@ -223,7 +249,7 @@ impl Tokens {
                 g
             }
         };
-        if !same_profile(&grant.me, owner.as_str()) {
+        if !same_profile(&grant.me, &owner) {
             return Err(MicropubError::forbidden(
                 "The token was issued to somebody other than the owner of this site.",
             ));
@@ -233,6 +259,9 @@ impl Tokens {
 
     /// A remembered answer still in force: `Some(None)` means "not valid".
     fn cached(&self, key: &str) -> Option<Option<Grant>> {
+        if !self.remember {
+            return None;
+        }
         let cache = self.cache.lock().ok()?;
         cache
             .get(key)
@@ -241,6 +270,9 @@ impl Tokens {
     }
 
     fn store(&self, key: String, grant: Option<Grant>, for_how_long: Duration) {
+        if !self.remember {
+            return;
+        }
         let Ok(mut cache) = self.cache.lock() else {
             return;
         };
@@ -259,7 +291,7 @@ impl Tokens {
         cache.insert(key, (now + for_how_long, grant));
     }
 
-    /// Forgets every remembered answer (tests; a future "revoke" of the blog's own).
+    /// Forgets every remembered answer (tests).
     pub fn forget_all(&self) {
         if let Ok(mut cache) = self.cache.lock() {
             cache.clear();

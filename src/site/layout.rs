@@ -11,11 +11,12 @@ pub struct Layout {
     pub site_name: String,
     pub site_url: String,
     pub description: String,
-    pub admin_me: Option<String>,
+    /// The owner's `rel=me` links.
+    pub rel_me: Vec<String>,
     pub canonical: Option<String>,
     /// The search box's current text.
     pub query: String,
-    /// The owner's discovered IndieAuth endpoints, advertised as `<link>`s.
+    /// The IndieAuth endpoints in force, advertised as `<link>`s.
     pub auth_links: Vec<RelLink>,
     /// Open Graph / Twitter card facts, on pages worth sharing.
     pub preview: Option<Preview>,
@@ -29,10 +30,10 @@ impl Layout {
             site_name: site.name.clone(),
             site_url: site.url.clone(),
             description: site.description.clone(),
-            admin_me: site.admin_me.clone(),
+            rel_me: site.rel_me(),
             canonical: None,
             query: String::new(),
-            auth_links: site.discovered(),
+            auth_links: site.auth_links(),
             preview: None,
         }
     }

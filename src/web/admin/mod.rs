@@ -14,11 +14,14 @@ use crate::auth::session::AdminSession;
 use crate::limits::{ADMIN_EDIT, ADMIN_NEW, ADMIN_PREVIEW, UploadLimits};
 use crate::site::Site;
 
+mod apps;
 mod editor;
 mod form;
 mod list;
 mod media;
 mod preview;
+mod profile;
+mod security;
 
 /// Admin routes. The editor's routes take photo uploads: they wear the upload body
 /// limit, and the site layer gives their multipart POSTs the upload time limit (both
@@ -45,6 +48,9 @@ pub fn router(uploads: UploadLimits) -> Router<AppState> {
             get(media::confirm_delete).post(media::delete),
         )
         .merge(uploads)
+        .merge(apps::router())
+        .merge(profile::router())
+        .merge(security::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("private, no-store"),
@@ -57,6 +63,8 @@ pub struct AdminLayout {
     pub site_name: String,
     pub csrf: String,
     pub dev_mode: bool,
+    /// The blog is its own IndieAuth server: the nav shows Profile, Apps, Security.
+    pub own_identity: bool,
     pub flash: Option<String>,
     pub error: Option<String>,
 }
@@ -68,6 +76,7 @@ impl AdminLayout {
             site_name: site.name.clone(),
             csrf: session.csrf_token().to_string(),
             dev_mode: session.dev_mode(),
+            own_identity: site.admin_me.is_none(),
             flash: None,
             error: None,
         }

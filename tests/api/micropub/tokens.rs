@@ -285,8 +285,11 @@ async fn failing_or_unreachable_endpoint_is_503() {
     blog.assert_nothing_stored().await;
 }
 
+/// Without `ADMIN_ME` the blog is its own IndieAuth server: Micropub is on, checks
+/// tokens in its own store (an unknown one is a 401, never "not configured"), and
+/// every page advertises it with the blog's own endpoints.
 #[tokio::test]
-async fn not_configured_without_admin_me() {
+async fn own_identity_turns_micropub_on() {
     let server = TestServer::start(&[("ADMIN_ME", "")]).await;
     let http = server.client();
     for (method, path) in [
@@ -302,11 +305,11 @@ async fn not_configured_without_admin_me() {
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), StatusCode::NOT_IMPLEMENTED, "{path}");
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
         let ct = res.headers()["content-type"].to_str().unwrap().to_string();
         assert!(ct.starts_with("application/json"), "{ct}");
         let v: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(v["error"], "not_configured", "{v}");
+        assert_eq!(v["error"], "unauthorized", "{v}");
     }
     let home = http.get(server.url("/")).send().await.unwrap();
     let link = home
@@ -314,9 +317,24 @@ async fn not_configured_without_admin_me() {
         .get("link")
         .map(|l| l.to_str().unwrap().to_string())
         .unwrap_or_default();
-    assert!(!link.contains("rel=\"micropub\""), "{link}");
+    assert!(link.contains("rel=\"micropub\""), "{link}");
     let doc = mf2(&home.text().await.unwrap(), &format!("{SITE}/"));
-    assert!(doc["rels"].get("micropub").is_none(), "{}", doc["rels"]);
+    let rels = &doc["rels"];
+    for (rel, path) in [
+        ("micropub", "/micropub"),
+        ("authorization_endpoint", "/auth/authorize"),
+        ("token_endpoint", "/auth/token"),
+        (
+            "indieauth-metadata",
+            "/.well-known/oauth-authorization-server",
+        ),
+    ] {
+        assert_eq!(rels[rel][0], format!("{SITE}{path}"), "{rel}: {rels}");
+        assert!(
+            link.contains(&format!("<{SITE}{path}>; rel=\"{rel}\"")),
+            "{link}"
+        );
+    }
 }
 
 #[tokio::test]
