@@ -2,6 +2,7 @@
 
 pub mod layout;
 pub mod preview;
+pub mod profile;
 
 use std::sync::RwLock;
 

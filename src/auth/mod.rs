@@ -152,7 +152,8 @@ pub fn spawn_startup(state: &AppState) -> tokio::task::JoinHandle<()> {
     let state = state.clone();
     tokio::spawn(async move {
         purge_expired(&state).await;
-        if state.config.admin_me.is_none() {
+        if state.config.own_identity() {
+            crate::site::profile::apply_saved(&state).await;
             return;
         }
         let discover = async {
