@@ -42,6 +42,21 @@ fn check_config_reports_one_clear_line() {
         .output()
         .unwrap();
     assert!(ok.status.success());
+    // The mode in force is named: without ADMIN_ME the blog is its own provider…
+    let out = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        out.contains("identity: http://localhost:5000/ (this blog is its own IndieAuth server"),
+        "{out}"
+    );
+    // …and with ADMIN_ME elsewhere it is a client of that provider.
+    let external = bin()
+        .current_dir(dir.path())
+        .env("ADMIN_ME", "https://me.example/")
+        .arg("check-config")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&external.stdout);
+    assert!(out.contains("identity: https://me.example/ (sign-in and Micropub tokens through the IndieAuth provider"), "{out}");
     let bad = bin()
         .current_dir(dir.path())
         .env("SITE_URL", "ftp://x")
