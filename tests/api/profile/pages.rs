@@ -78,6 +78,10 @@ async fn the_home_page_shows_the_profile_as_its_h_card() {
     );
     assert!(link.contains(&format!("<{GITHUB}>; rel=\"me\"")), "{link}");
     assert!(!home.body.contains(EMAIL));
+    assert!(
+        !home.body.contains("<engines>"),
+        "the note is text, escaped"
+    );
 }
 
 #[tokio::test]
