@@ -24,6 +24,9 @@ pub const ADMIN_EDIT: &str = "/admin/edit/{id}";
 /// `/admin/preview`: the editor's preview (reads the same multipart form).
 pub const ADMIN_PREVIEW: &str = "/admin/preview";
 
+/// `/admin/profile`: the owner's profile form (it may carry a photo).
+pub const ADMIN_PROFILE: &str = "/admin/profile";
+
 /// `/micropub`: the Micropub endpoint (multipart posts carry photos).
 pub const MICROPUB: &str = "/micropub";
 /// `/micropub/media`: the Micropub media endpoint.
@@ -37,6 +40,7 @@ pub const UPLOAD_ROUTES: &[&str] = &[
     ADMIN_NEW,
     ADMIN_EDIT,
     ADMIN_PREVIEW,
+    ADMIN_PROFILE,
     MICROPUB,
     MICROPUB_MEDIA,
 ];

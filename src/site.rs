@@ -16,6 +16,8 @@ pub struct Author {
     pub name: String,
     pub url: String,
     pub photo: Option<String>,
+    /// A short description (the owner's profile); shown on the home page's h-card.
+    pub note: String,
 }
 
 /// A `rel` link advertised on every page (`<link>` and HTTP `Link`).
@@ -76,6 +78,7 @@ impl Site {
                 name: c.site_author.clone(),
                 url: c.me(),
                 photo: None,
+                note: String::new(),
             }),
         };
         site.rebuild_header();

@@ -110,6 +110,7 @@ pub fn author_from(card: &Card, state: &AppState) -> Author {
             .or_else(|| state.site.admin_me.clone())
             .unwrap_or(fallback.url),
         photo,
+        note: String::new(),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::domain::time::rfc822;
 pub fn write(feed: &Feed, self_url: &str) -> String {
     let mut o = String::with_capacity(4096 + feed.items.len() * 2048);
     o.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    o.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:media=\"http://search.yahoo.com/mrss/\">\n<channel>\n");
+    o.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:media=\"http://search.yahoo.com/mrss/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
     let _ = writeln!(o, "<title>{}</title>", esc(&feed.title));
     let _ = writeln!(o, "<link>{}/</link>", esc(&feed.site_url));
     let _ = writeln!(
@@ -27,6 +27,8 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
     );
     let _ = writeln!(o, "<lastBuildDate>{}</lastBuildDate>", rfc822(feed.updated));
     o.push_str("<generator>StarPunk</generator>\n");
+    // RSS's own author fields want an email address; Dublin Core carries the name.
+    let _ = writeln!(o, "<dc:creator>{}</dc:creator>", esc(&feed.author.name));
     for item in &feed.items {
         o.push_str("<item>\n");
         if let Some(t) = &item.title {
@@ -35,6 +37,7 @@ pub fn write(feed: &Feed, self_url: &str) -> String {
         let _ = writeln!(o, "<link>{}</link>", esc(&item.url));
         let _ = writeln!(o, "<guid isPermaLink=\"true\">{}</guid>", esc(&item.url));
         let _ = writeln!(o, "<pubDate>{}</pubDate>", rfc822(item.published));
+        let _ = writeln!(o, "<dc:creator>{}</dc:creator>", esc(&feed.author.name));
         let _ = writeln!(o, "<description>{}</description>", esc(&item.html));
         for (_, display, _) in &item.tags {
             let _ = writeln!(o, "<category>{}</category>", esc(display));

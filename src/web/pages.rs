@@ -53,6 +53,7 @@ pub async fn home(
             let tpl = HomePage {
                 l,
                 author: s.site.author(),
+                me_links: crate::web::view::me_links(&s.site),
                 entries: entry_views(&page, &s),
                 newer,
                 older,

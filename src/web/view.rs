@@ -9,6 +9,32 @@ mod entry;
 
 pub use entry::{EntryView, LinkView, PHOTO_SIZES, PhotoView, TagView};
 
+/// A visible `rel=me` link: the address and a short label for it.
+pub struct MeLink {
+    pub href: String,
+    /// `mastodon.example/@ada`: the address without its scheme and trailing slash.
+    pub label: String,
+}
+
+/// The owner's profile links as the home h-card shows them: only in own-identity mode
+/// (with `ADMIN_ME` set the owner's h-card lives there, and the page shows no links).
+pub fn me_links(site: &crate::site::Site) -> Vec<MeLink> {
+    if site.admin_me.is_some() {
+        return Vec::new();
+    }
+    site.rel_me()
+        .into_iter()
+        .map(|href| {
+            let bare = href
+                .strip_prefix("https://")
+                .or_else(|| href.strip_prefix("http://"))
+                .unwrap_or(&href);
+            let label = bare.strip_suffix('/').unwrap_or(bare).to_string();
+            MeLink { href, label }
+        })
+        .collect()
+}
+
 /// `28 November 2026`.
 pub fn human_date(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%-d %B %Y").to_string()
@@ -19,6 +45,9 @@ pub fn human_date(t: chrono::DateTime<chrono::Utc>) -> String {
 pub struct HomePage {
     pub l: Layout,
     pub author: Author,
+    /// The owner's other profiles, shown as visible `rel=me` links on the home h-card
+    /// (own-identity mode; empty otherwise).
+    pub me_links: Vec<MeLink>,
     pub entries: Vec<EntryView>,
     pub newer: Option<String>,
     pub older: Option<String>,

@@ -32,6 +32,7 @@ pub fn router(uploads: UploadLimits) -> Router<AppState> {
         .route(ADMIN_NEW, get(editor::new_form).post(editor::create))
         .route(ADMIN_EDIT, get(editor::edit_form).post(editor::save))
         .route(ADMIN_PREVIEW, post(preview::preview))
+        .merge(profile::router())
         .layer(body_limit);
     Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
@@ -49,7 +50,6 @@ pub fn router(uploads: UploadLimits) -> Router<AppState> {
         )
         .merge(uploads)
         .merge(apps::router())
-        .merge(profile::router())
         .merge(security::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -1,0 +1,175 @@
+//! Reading the Profile form (multipart: it may carry a photo). The CSRF token comes
+//! first; the photo is stored through the media pipeline only once the text fields
+//! before it are valid, and removed again if the form is refused afterwards.
+
+use axum::extract::Multipart;
+use axum::extract::multipart::{Field, MultipartError};
+use axum::http::StatusCode;
+
+use crate::auth::session::AdminSession;
+use crate::domain::profile::{Profile, ProfileFields};
+use crate::error::AppError;
+use crate::media::{FieldError, FileField, Media, MediaStore};
+
+/// Longest text field accepted: twenty long links fit.
+const MAX_TEXT: usize = 64 * 1024;
+
+/// What the form carried.
+#[derive(Default)]
+pub struct ProfileForm {
+    pub fields: ProfileFields,
+    /// "Remove the photo" was ticked.
+    pub remove_photo: bool,
+    /// The photo stored by this request.
+    pub uploaded: Option<Media>,
+}
+
+/// Why the form was refused; `form` keeps what was typed (its upload already removed).
+pub struct Refused {
+    pub form: ProfileForm,
+    pub error: AppError,
+}
+
+/// Reads the whole form and checks it; on success the profile to save and the form.
+pub async fn read(
+    mut mp: Multipart,
+    session: &AdminSession,
+    media: &MediaStore,
+    site_url: &str,
+) -> Result<(Profile, ProfileForm), Refused> {
+    let mut f = ProfileForm::default();
+    let mut csrf_ok = false;
+    let mut failure: Option<AppError> = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                failure.get_or_insert(unreadable(&e));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if !csrf_ok {
+            let token = if name == "csrf_token" {
+                text(field).await.ok()
+            } else {
+                None
+            };
+            if let Err(error) = session.verify_csrf(token.as_deref()) {
+                return Err(Refused { form: f, error });
+            }
+            csrf_ok = true;
+            continue;
+        }
+        if name == "photo_file" {
+            let text_ok = Profile::parse(&f.fields, site_url).is_ok();
+            if failure.is_some() || f.uploaded.is_some() || !text_ok {
+                drain(field).await;
+                continue;
+            }
+            match store_photo(field, media).await {
+                Ok(m) => f.uploaded = m,
+                Err(e) => failure = Some(e),
+            }
+            continue;
+        }
+        let value = match text(field).await {
+            Ok(v) => v,
+            Err(e) => {
+                failure.get_or_insert(e);
+                continue;
+            }
+        };
+        match name.as_str() {
+            "name" => f.fields.name = value,
+            "photo_url" => f.fields.photo = value,
+            "note" => f.fields.note = value,
+            "email" => f.fields.email = value,
+            "links" => f.fields.links = value,
+            "remove_photo" => f.remove_photo = !value.is_empty(),
+            _ => {}
+        }
+    }
+    if !csrf_ok {
+        // An empty form: no token at all.
+        let error = session.verify_csrf(None).err().unwrap_or_else(|| {
+            AppError::Forbidden("The form has expired: reload the page and try again.".into())
+        });
+        return Err(Refused { form: f, error });
+    }
+    let result = match failure {
+        Some(e) => Err(e),
+        None => Profile::parse(&f.fields, site_url).map_err(AppError::BadRequest),
+    };
+    match result {
+        Ok(p) => Ok((p, f)),
+        Err(error) => {
+            discard(media, &mut f).await;
+            Err(Refused { form: f, error })
+        }
+    }
+}
+
+/// Removes the photo this request stored (the form was refused or the save failed).
+pub async fn discard(media: &MediaStore, f: &mut ProfileForm) {
+    if let Some(m) = f.uploaded.take() {
+        media.delete_many(&[m.id]).await;
+    }
+}
+
+async fn text(mut field: Field<'_>) -> Result<String, AppError> {
+    let mut out = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
+        if out.len() + chunk.len() > MAX_TEXT {
+            return Err(AppError::BadRequest(
+                "A field of the form is far too long.".into(),
+            ));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    String::from_utf8(out)
+        .map_err(|_| AppError::BadRequest("The form contains text that is not UTF-8.".into()))
+}
+
+async fn drain(mut field: Field<'_>) {
+    while let Ok(Some(_)) = field.chunk().await {}
+}
+
+/// Streams the photo into the media store; an empty file input is `Ok(None)`.
+async fn store_photo(field: Field<'_>, media: &MediaStore) -> Result<Option<Media>, AppError> {
+    let too_large = || {
+        AppError::PayloadTooLarge("The photo is larger than the largest upload accepted.".into())
+    };
+    let file = match FileField::open(field).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return Ok(None),
+        Err(FieldError::Unreadable(why)) => {
+            return Err(AppError::BadRequest(format!(
+                "The upload could not be read: {why}"
+            )));
+        }
+        Err(_) => return Err(too_large()),
+    };
+    match file.save(media).await {
+        Ok(m) => Ok(Some(m)),
+        Err(FieldError::TooLarge) => Err(too_large()),
+        Err(FieldError::Unreadable(why)) => Err(AppError::BadRequest(format!(
+            "The photo could not be read: {why}"
+        ))),
+        Err(FieldError::Media(e)) if e.is_client_error() => {
+            Err(AppError::BadRequest(format!("The photo was refused: {e}")))
+        }
+        // A disk or database failure is ours, not the photo's: logged once, a 500.
+        Err(FieldError::Media(e)) => Err(e.into()),
+    }
+}
+
+/// A multipart read failure: over the body limit is a 413, anything else a 400.
+fn unreadable(e: &MultipartError) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge("The form is larger than the largest upload accepted.".into())
+    } else {
+        AppError::BadRequest(format!("The form could not be read: {}", e.body_text()))
+    }
+}
