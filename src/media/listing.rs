@@ -28,6 +28,8 @@ pub struct MediaUse {
 pub struct MediaEntry {
     pub media: Media,
     pub used_by: Vec<MediaUse>,
+    /// It is the owner's profile photo (the site's h-card shows it).
+    pub profile_photo: bool,
 }
 
 /// What [`MediaStore::delete_unused`] did.
@@ -35,8 +37,10 @@ pub struct MediaEntry {
 pub enum Removal {
     /// The rows and files are gone.
     Removed,
-    /// Notes use it: nothing was changed.
+    /// Notes use it, or it is the profile photo: nothing was changed.
     InUse(Vec<MediaUse>),
+    /// It is the owner's profile photo: nothing was changed.
+    ProfilePhoto,
     /// No such image.
     NotFound,
 }
@@ -57,23 +61,42 @@ impl From<q::MediaUseRow> for MediaUse {
 }
 
 impl MediaStore {
-    /// A page of stored images, newest first, each with its variants and the notes
-    /// that use it: three queries whatever the page holds.
+    /// A page of stored images, newest first, each with its variants, the notes that
+    /// use it and whether it is the profile photo: four queries whatever the page holds.
     pub async fn page(&self, limit: u32, offset: u32) -> Result<Vec<MediaEntry>, MediaError> {
         let rows = q::page(&self.db, limit, offset).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut variants = q::variants_for(&self.db, &ids).await?;
         let mut uses = group(q::uses(&self.db, &ids).await?);
+        let photo = self.profile_photo_url().await?;
         Ok(rows
             .into_iter()
             .map(|row| {
                 let id = row.id;
+                let profile_photo = photo.as_deref().is_some_and(|p| p.contains(&row.uuid));
                 MediaEntry {
                     media: row.into_media(variants.remove(&id).unwrap_or_default()),
                     used_by: uses.remove(&id).unwrap_or_default(),
+                    profile_photo,
                 }
             })
             .collect())
+    }
+
+    /// The owner's profile photo URL, if one is set (every URL of an image and of its
+    /// variants contains the image's UUID).
+    async fn profile_photo_url(&self) -> Result<Option<String>, MediaError> {
+        Ok(crate::db::profile::load(&self.db)
+            .await?
+            .and_then(|p| p.photo))
+    }
+
+    /// Whether image `m` is the owner's profile photo.
+    pub async fn is_profile_photo(&self, m: &Media) -> Result<bool, MediaError> {
+        Ok(self
+            .profile_photo_url()
+            .await?
+            .is_some_and(|p| p.contains(&m.uuid)))
     }
 
     /// How many images are stored.
@@ -89,7 +112,8 @@ impl MediaStore {
     }
 
     /// Deletes image `id` with its variants, rows and files together, but only when no
-    /// note uses it (attached, or its URL in a note's text); the check and the delete
+    /// note uses it (attached, or its URL in a note's text) and it is not the profile
+    /// photo; the check and the delete
     /// are one statement. Files are removed after the commit, as
     /// [`MediaStore::delete`] does: a file left behind is reported by the start-up scan.
     pub async fn delete_unused(&self, id: i64) -> Result<Removal, MediaError> {
@@ -100,11 +124,14 @@ impl MediaStore {
         if !q::delete_unused(&self.db, &mut tx, id, &media.uuid).await? {
             tx.rollback().await?;
             let users = self.used_by(id).await?;
-            // No user but not deleted: someone else removed it meanwhile.
-            return Ok(if users.is_empty() {
-                Removal::NotFound
-            } else {
+            // No user but not deleted: the profile shows it, or someone else removed
+            // it meanwhile.
+            return Ok(if !users.is_empty() {
                 Removal::InUse(users)
+            } else if self.is_profile_photo(&media).await? {
+                Removal::ProfilePhoto
+            } else {
+                Removal::NotFound
             });
         }
         tx.commit().await?;

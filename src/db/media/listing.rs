@@ -71,8 +71,9 @@ pub async fn uses(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<MediaUseRow>> {
     .await
 }
 
-/// Deletes the media row `id` (its variants go by CASCADE) only if no note uses it,
-/// checked in the same statement so a note written meanwhile cannot lose its image.
+/// Deletes the media row `id` (its variants go by CASCADE) only if no note uses it and
+/// it is not the owner's profile photo, checked in the same statement so a note
+/// written meanwhile cannot lose its image.
 /// Returns whether the row was deleted.
 pub async fn delete_unused(db: &Db, tx: &mut Tx, id: i64, uuid: &str) -> sqlx::Result<bool> {
     db.count(1);
@@ -80,7 +81,8 @@ pub async fn delete_unused(db: &Db, tx: &mut Tx, id: i64, uuid: &str) -> sqlx::R
         "DELETE FROM media WHERE id = ?1 \
          AND NOT EXISTS (SELECT 1 FROM note_media WHERE media_id = ?1) \
          AND NOT EXISTS (SELECT 1 FROM notes \
-                          WHERE instr(content, ?2) > 0 OR instr(properties, ?2) > 0)",
+                          WHERE instr(content, ?2) > 0 OR instr(properties, ?2) > 0) \
+         AND NOT EXISTS (SELECT 1 FROM owner_profile WHERE instr(coalesce(photo, ''), ?2) > 0)",
     )
     .bind(id)
     .bind(uuid)

@@ -41,6 +41,8 @@ pub struct ItemView {
     pub dimensions: String,
     pub name: String,
     pub used_by: Vec<UseView>,
+    /// The owner's profile photo (own-identity mode's Profile page).
+    pub profile_photo: bool,
 }
 
 #[derive(Template)]
@@ -99,7 +101,7 @@ fn use_view(u: &MediaUse) -> UseView {
     }
 }
 
-fn item_view(s: &AppState, m: &Media, used_by: &[MediaUse]) -> ItemView {
+fn item_view(s: &AppState, m: &Media, used_by: &[MediaUse], profile_photo: bool) -> ItemView {
     ItemView {
         id: m.id,
         thumb: thumb_url(m),
@@ -110,6 +112,7 @@ fn item_view(s: &AppState, m: &Media, used_by: &[MediaUse]) -> ItemView {
         dimensions: format!("{} × {}", m.width, m.height),
         name: m.original_name.clone().unwrap_or_default(),
         used_by: used_by.iter().map(use_view).collect(),
+        profile_photo,
     }
 }
 
@@ -138,7 +141,7 @@ pub async fn list(
         total: s.media.count().await?,
         items: entries
             .iter()
-            .map(|e| item_view(&s, &e.media, &e.used_by))
+            .map(|e| item_view(&s, &e.media, &e.used_by, e.profile_photo))
             .collect(),
         newer: (page_no > 1).then(|| format!("/admin/media?page={}", page_no - 1)),
         older: more.then(|| format!("/admin/media?page={}", page_no + 1)),
@@ -159,7 +162,8 @@ async fn confirm_page(s: &AppState, session: &AdminSession, id: i64) -> Result<R
         .await?
         .ok_or_else(|| AppError::NotFound("There is no image with this number.".into()))?;
     let used_by = s.media.used_by(id).await?;
-    let status = if used_by.is_empty() {
+    let profile_photo = s.media.is_profile_photo(&media).await?;
+    let status = if used_by.is_empty() && !profile_photo {
         StatusCode::OK
     } else {
         StatusCode::CONFLICT
@@ -167,10 +171,16 @@ async fn confirm_page(s: &AppState, session: &AdminSession, id: i64) -> Result<R
     let mut a = AdminLayout::new(&s.site, session, "Delete image");
     if !used_by.is_empty() {
         a.error = Some(in_use_message(used_by.len()));
+    } else if profile_photo {
+        a.error = Some(
+            "This image cannot be deleted: it is your profile photo. Choose another photo \
+             (or none) on the Profile page first."
+                .into(),
+        );
     }
     let tpl = ConfirmPage {
         a,
-        item: item_view(s, &media, &used_by),
+        item: item_view(s, &media, &used_by, profile_photo),
     };
     Ok((status, Html(tpl.render()?)).into_response())
 }
@@ -211,7 +221,7 @@ pub async fn delete(
     }
     match s.media.delete_unused(id).await? {
         Removal::Removed => Ok(Redirect::to("/admin/media?done=media-deleted").into_response()),
-        Removal::InUse(_) => confirm_page(&s, &session, id).await,
+        Removal::InUse(_) | Removal::ProfilePhoto => confirm_page(&s, &session, id).await,
         Removal::NotFound => Err(AppError::NotFound(
             "There is no image with this number.".into(),
         )),

@@ -284,3 +284,66 @@ async fn an_uploaded_photo_is_stored_and_becomes_the_h_card_photo() {
         Some(url.as_str())
     );
 }
+
+/// An uploaded profile photo is in use: the media page says so and will not delete
+/// it (the h-card would show a broken image), until the profile stops using it.
+#[tokio::test]
+async fn the_profile_photo_cannot_be_deleted_from_the_media_page() {
+    let owner = Owner::start().await;
+    let res = owner
+        .post_multipart(
+            "/admin/profile",
+            &[
+                Part::Text("csrf_token", &owner.csrf),
+                Part::Text("name", "Ada"),
+                Part::File(
+                    "photo_file",
+                    "me.jpg",
+                    "image/jpeg",
+                    image_bytes(ImageFormat::Jpeg, 400, 300),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let media = owner.server.state.media.page(10, 0).await.unwrap();
+    assert_eq!(media.len(), 1);
+    let id = media[0].media.id;
+    let list = owner.get("/admin/media").await;
+    let doc = scraper::Html::parse_document(&list.body);
+    let used = scraper::Selector::parse(".used-by a[href='/admin/profile']").unwrap();
+    assert_eq!(doc.select(&used).count(), 1, "{}", list.body);
+    assert!(!list.body.contains("Not used"), "{}", list.body);
+
+    let confirm = owner.get(&format!("/admin/media/delete/{id}")).await;
+    assert_eq!(confirm.status, StatusCode::CONFLICT);
+    assert!(
+        confirm.body.contains("it is your profile photo"),
+        "{}",
+        confirm.body
+    );
+    let files = media_files(owner.server.data_dir()).len();
+    let res = owner
+        .post_form(
+            &format!("/admin/media/delete/{id}"),
+            &[("csrf_token", owner.csrf.as_str()), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(media_files(owner.server.data_dir()).len(), files);
+    assert!(owner.server.state.media.get(id).await.unwrap().is_some());
+
+    // Once the profile lets it go, it is an unused image like any other.
+    let res = owner
+        .save_profile(&[("name", "Ada"), ("remove_photo", "1")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = owner
+        .post_form(
+            &format!("/admin/media/delete/{id}"),
+            &[("csrf_token", owner.csrf.as_str()), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(owner.server.state.media.get(id).await.unwrap().is_none());
+}
