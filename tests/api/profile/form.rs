@@ -240,7 +240,7 @@ async fn an_uploaded_photo_is_stored_and_becomes_the_h_card_photo() {
     let decoded = image::load_from_memory(&bytes).unwrap();
     assert!(decoded.width() > 0 && decoded.width() <= 400);
     let mf = crate::helpers::mf2(&owner.public("/").await.body, &format!("{SITE}/"));
-    let card = &crate::helpers::find_item(&mf, "h-feed")["properties"]["author"][0];
+    let card = crate::helpers::find_item(&mf, "h-card");
     assert_eq!(card["properties"]["photo"][0]["value"], url.as_str());
 
     // A refused form keeps no upload.

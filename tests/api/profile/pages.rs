@@ -48,8 +48,13 @@ async fn the_home_page_shows_the_profile_as_its_h_card() {
     assert_eq!(home.status, StatusCode::OK);
     let doc = mf2(&home.body, &format!("{SITE}/"));
     let feed = find_item(&doc, "h-feed");
-    let card = &feed["properties"]["author"][0];
+    // The representative h-card: top-level, u-url and u-uid equal to the page's URL.
+    let card = find_item(&doc, "h-card");
     assert_eq!(card["type"][0], "h-card");
+    assert_eq!(
+        strings(&feed["properties"]["author"][0], "name"),
+        ["Ada Lovelace"]
+    );
     assert_eq!(strings(card, "name"), ["Ada Lovelace"]);
     let urls = strings(card, "url");
     assert_eq!(urls[0], format!("{SITE}/"));
@@ -117,7 +122,7 @@ async fn without_a_saved_profile_nothing_changes() {
     let owner = Owner::start().await;
     let home = owner.public("/").await;
     let doc = mf2(&home.body, &format!("{SITE}/"));
-    let card = &find_item(&doc, "h-feed")["properties"]["author"][0];
+    let card = find_item(&doc, "h-card");
     assert_eq!(strings(card, "name"), ["Ada Owner"]);
     assert_eq!(strings(card, "url"), [format!("{SITE}/")]);
     assert!(card["properties"]["note"].is_null());
@@ -130,7 +135,7 @@ async fn without_a_saved_profile_nothing_changes() {
     let res = owner.save_profile(&[("name", ""), ("note", "Hello")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let doc = mf2(&owner.public("/").await.body, &format!("{SITE}/"));
-    let card = &find_item(&doc, "h-feed")["properties"]["author"][0];
+    let card = find_item(&doc, "h-card");
     assert_eq!(strings(card, "name"), ["Ada Owner"]);
     assert_eq!(strings(card, "note"), ["Hello"]);
 }
