@@ -88,6 +88,12 @@ pub async fn verify_password(store: &AuthStore, password: &str) -> Result<bool, 
     blocking(move || verify(&password, &stored)).await?
 }
 
+/// Checks a new password against the length rules without storing anything (so a
+/// form can refuse it before spending a set-up link).
+pub fn check_new(password: &str) -> Result<(), PasswordError> {
+    check(&normalise(password))
+}
+
 /// Whether the owner has set a password.
 pub async fn has_password(store: &AuthStore) -> Result<bool, PasswordError> {
     Ok(store.password_hash().await?.is_some())
