@@ -8,7 +8,7 @@ mod password;
 mod security;
 mod setup;
 
-use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+pub use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use scraper::{Html, Selector};
 use starpunk::auth::password as pw;
 use url::Url;

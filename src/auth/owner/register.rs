@@ -155,3 +155,17 @@ pub async fn store(s: &AppState, key: &Passkey, name: &str) -> Result<(), json::
         Err(e) => Err(Box::new(json::storage(&e))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::clean_name;
+
+    #[test]
+    fn passkey_names_are_trimmed_and_bounded() {
+        assert_eq!(clean_name("  Phone ").unwrap(), "Phone");
+        assert!(clean_name("   ").is_err());
+        assert!(clean_name(&"x".repeat(61)).is_err());
+        assert_eq!(clean_name(&"é".repeat(60)).unwrap().chars().count(), 60);
+        assert!(clean_name("a\nb").is_err());
+    }
+}

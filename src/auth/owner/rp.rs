@@ -60,3 +60,28 @@ pub async fn user_handle(state: &AppState) -> sqlx::Result<Uuid> {
         Uuid::new_v4()
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(site: &str) -> Config {
+        let vars = std::collections::HashMap::from([("SITE_URL".to_string(), site.to_string())]);
+        Config::from_vars(&vars).unwrap()
+    }
+
+    #[test]
+    fn the_relying_party_is_the_host_of_site_url() {
+        let w = webauthn(&config("https://blog.example.com")).unwrap();
+        let (challenge, _) = w
+            .start_passkey_registration(Uuid::new_v4(), "me", "Me", None)
+            .unwrap();
+        assert_eq!(challenge.public_key.rp.id, "blog.example.com");
+        assert!(webauthn(&config("http://localhost:5000")).is_some());
+        assert!(
+            webauthn(&config("http://127.0.0.1:5000")).is_none(),
+            "an IP address"
+        );
+        assert!(webauthn(&config("http://[::1]:5000")).is_none());
+    }
+}

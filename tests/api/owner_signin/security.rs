@@ -49,30 +49,23 @@ async fn changing_the_password_needs_the_old_one_and_the_csrf_token() {
     let cookie = signed_in_with_password(&srv).await;
     let token = csrf(&srv, &cookie).await;
     let new = "a brand new passphrase";
-    let form = |t: &'static str, old: &'static str| {
-        vec![
+    let change = |t: &str, old: &str, again: &str| {
+        let form = [
             ("csrf_token", t),
             ("current_password", old),
             ("password", new),
-            ("password_again", new),
+            ("password_again", again),
         ]
+        .map(|(k, v)| (k.to_string(), v.to_string()));
+        srv.client()
+            .post(srv.url("/admin/security/password"))
+            .header(COOKIE, &cookie)
+            .form(&form)
+            .send()
     };
-    let res = post_as(
-        &srv,
-        &cookie,
-        "/admin/security/password",
-        &form("bogus", PASSWORD),
-    )
-    .await;
+    let res = change("bogus", PASSWORD, new).await.unwrap();
     assert_eq!(res.status(), 403, "without the CSRF token");
-    let token: &'static str = Box::leak(token.into_boxed_str());
-    let res = post_as(
-        &srv,
-        &cookie,
-        "/admin/security/password",
-        &form(token, "not the old one"),
-    )
-    .await;
+    let res = change(&token, "not the old one", new).await.unwrap();
     assert_eq!(res.status(), 400);
     assert!(
         res.text()
@@ -80,18 +73,7 @@ async fn changing_the_password_needs_the_old_one_and_the_csrf_token() {
             .unwrap()
             .contains("current password is not right")
     );
-    let res = post_as(
-        &srv,
-        &cookie,
-        "/admin/security/password",
-        &[
-            ("csrf_token", token),
-            ("current_password", PASSWORD),
-            ("password", new),
-            ("password_again", "different"),
-        ],
-    )
-    .await;
+    let res = change(&token, PASSWORD, "different").await.unwrap();
     assert_eq!(res.status(), 400);
     assert!(
         pw::verify_password(&srv.state.auth.store, PASSWORD)
@@ -99,13 +81,7 @@ async fn changing_the_password_needs_the_old_one_and_the_csrf_token() {
             .unwrap(),
         "nothing changed"
     );
-    let res = post_as(
-        &srv,
-        &cookie,
-        "/admin/security/password",
-        &form(token, PASSWORD),
-    )
-    .await;
+    let res = change(&token, PASSWORD, new).await.unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), "/admin/security?done=password");
     assert!(
