@@ -125,23 +125,37 @@ async fn a_token_older_than_a_day_is_refused() {
     );
 }
 
+async fn tokens(srv: &TestServer) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT created_at, expires_at FROM setup_tokens")
+        .fetch_all(srv.state.db.pool())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_start_up_makes_a_link_only_without_credentials() {
+    use starpunk::auth::owner::setup::announce;
     let srv = own_server(&[]).await;
-    let expires: Vec<(String, String)> = {
-        // the start-up's own token (logged), and one made here
-        let _ = token(&srv).await;
-        sqlx::query_as("SELECT created_at, expires_at FROM setup_tokens")
-            .fetch_all(srv.state.db.pool())
-            .await
-            .unwrap()
-    };
-    for (created, expires) in &expires {
+    let before = tokens(&srv).await.len();
+    announce(&srv.state).await;
+    let made = tokens(&srv).await;
+    assert!(
+        made.len() > before,
+        "a new link at each start without credentials"
+    );
+    for (created, expires) in &made {
         let c = chrono::DateTime::parse_from_rfc3339(created).unwrap();
         let e = chrono::DateTime::parse_from_rfc3339(expires).unwrap();
         assert_eq!((e - c).num_hours(), 24);
     }
     set_password(&srv, PASSWORD).await;
+    let before = tokens(&srv).await.len();
+    announce(&srv.state).await;
+    assert_eq!(
+        tokens(&srv).await.len(),
+        before,
+        "no link once a credential exists"
+    );
     assert_eq!(issue_token(&srv.state).await.unwrap(), None);
 }
 
