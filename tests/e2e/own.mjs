@@ -80,11 +80,13 @@ export async function addAuthenticator(page) {
 }
 
 /// Signs in on `page` (which has an authenticator holding a registered passkey) and
-/// waits to land on `next`.
+/// waits to land on `next`'s path (`next` may carry a query, e.g. an authorization
+/// request: `/auth/authorize?client_id=…`).
 export async function signInWithPasskey(page, site, next = "/admin/") {
   await page.goto(`${site}/auth/login?next=${encodeURIComponent(next)}`);
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
-  await page.waitForURL(`${site}${next}`);
+  const want = new URL(next, site).pathname;
+  await page.waitForURL((u) => u.pathname === want);
 }
 
 /// The own-identity steps of the browser run.
