@@ -30,6 +30,14 @@ pub async fn list(db: &Db) -> sqlx::Result<Vec<PasskeyRow>> {
     .await
 }
 
+/// How many passkeys there are.
+pub async fn count(db: &Db) -> sqlx::Result<i64> {
+    db.count(1);
+    sqlx::query_scalar("SELECT count(*) FROM passkeys")
+        .fetch_one(db.pool())
+        .await
+}
+
 /// One passkey by credential id.
 pub async fn find(db: &Db, id: &str) -> sqlx::Result<Option<PasskeyRow>> {
     db.count(1);

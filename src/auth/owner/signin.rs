@@ -34,20 +34,11 @@ pub async fn render(
                 .await
                 .map_err(|e| e.to_string())
         },
-        async {
-            passkeys::list(&s.db)
-                .await
-                .map(|l| l.len())
-                .map_err(|e| e.to_string())
-        },
+        async { passkeys::count(&s.db).await.map_err(|e| e.to_string()) },
     ) {
         Ok(x) => x,
         Err(e) => {
-            tracing::error!(error = %e, "sign-in page: storage failed");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The database did not answer. Try again in a moment.",
-            )
+            return crate::error::AppError::Internal(anyhow::anyhow!("sign-in page: {e}"))
                 .into_response();
         }
     };
