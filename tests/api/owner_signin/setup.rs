@@ -224,3 +224,33 @@ async fn a_setup_ceremony_cannot_be_finished_with_another_token() {
         .unwrap();
     assert_eq!(res.status(), 415);
 }
+
+#[tokio::test]
+async fn a_credential_made_elsewhere_closes_an_unused_link() {
+    let srv = own_server(&[]).await;
+    let t = token(&srv).await;
+    set_password(&srv, PASSWORD).await; // as `starpunk set-password` does
+    let page = srv
+        .client()
+        .get(srv.url(&format!("/auth/setup?token={t}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
+    let res = post_setup(&srv, &t, "a takeover password", "a takeover password").await;
+    assert_eq!(res.status(), 404);
+    assert!(session_cookie(&res).is_none());
+    assert!(
+        pw::verify_password(&srv.state.auth.store, PASSWORD)
+            .await
+            .unwrap()
+    );
+    let res = post_json(
+        &srv,
+        None,
+        "/auth/setup/passkey/options",
+        serde_json::json!({"token": t, "name": "Phone"}),
+    )
+    .await;
+    assert_eq!(res.status(), 403);
+}
