@@ -34,6 +34,8 @@ backports_pkgs=()
 plain_pkgs=()
 heif_ok || backports_pkgs+=(libheif-dev libheif-plugin-libde265 libheif1)
 have_pkg pkg-config || plain_pkgs+=(pkg-config)
+# webauthn-rs (passkeys) links OpenSSL.
+have_pkg libssl-dev || plain_pkgs+=(libssl-dev)
 if [ $want_test -eq 1 ]; then
   { have_pkg libheif-examples && have_pkg libheif-plugin-x265; } || backports_pkgs+=(libheif-examples libheif-plugin-x265)
   have_pkg chromium || plain_pkgs+=(chromium)

@@ -33,6 +33,7 @@ pub(crate) fn param(raw: &[u8], name: &str) -> Option<String> {
 }
 
 /// `GET /auth/login`: who the blog belongs to and one button; signed in already → `next`.
+/// In own-identity mode: a passkey button and the password form ([`crate::auth::owner::signin`]).
 pub async fn page(
     State(s): State<AppState>,
     RawQuery(q): RawQuery,
@@ -41,6 +42,9 @@ pub async fn page(
     let next = safe_next(param(q.unwrap_or_default().as_bytes(), "next").as_deref());
     if signed_in.is_some() {
         return Ok(see_other(next.as_deref().unwrap_or(DEFAULT_NEXT)));
+    }
+    if s.config.own_identity() {
+        return Ok(crate::auth::owner::signin::render(&s, next, StatusCode::OK, None).await);
     }
     let Some(me) = &s.config.admin_me else {
         return Ok(AuthFailure::NotConfigured.respond(&s));
@@ -55,7 +59,8 @@ pub async fn page(
     Ok(Html(tpl.render()?).into_response())
 }
 
-/// `POST /auth/login`: discover the endpoint, remember a single-use state and a PKCE
+/// `POST /auth/login`: in own-identity mode, the password sign-in
+/// ([`crate::auth::owner::signin::password`]); otherwise discover the endpoint, remember a single-use state and a PKCE
 /// verifier, and send the browser to the owner's authorization endpoint.
 pub async fn start(
     State(s): State<AppState>,
@@ -63,6 +68,9 @@ pub async fn start(
     headers: HeaderMap,
     form: Bytes,
 ) -> Response {
+    if s.config.own_identity() {
+        return crate::auth::owner::signin::password(&s, &addr, &form).await;
+    }
     if let Err(wait) = s.auth.limiter.check(&addr.0) {
         return AuthFailure::RateLimited(wait).respond(&s);
     }

@@ -66,6 +66,8 @@ pub struct AuthState {
     pub store: store::AuthStore,
     /// Sign-in attempts per client address.
     pub limiter: ratelimit::RateLimiter,
+    /// The owner's own sign-in (own-identity mode): global limit, ceremonies, Argon2 gate.
+    pub owner: owner::OwnerAuth,
     fetch_timeout_ms: AtomicU64,
     /// Unix seconds of the last purge of expired rows (at most one a minute).
     last_purge: AtomicU64,
@@ -89,6 +91,7 @@ impl AuthState {
             store: store::AuthStore::new(db),
             endpoints: endpoints::EndpointCache::default(),
             limiter: ratelimit::RateLimiter::new(ratelimit::MAX_ATTEMPTS, ratelimit::WINDOW),
+            owner: owner::OwnerAuth::default(),
             last_purge: AtomicU64::new(0),
             fetch_timeout_ms: AtomicU64::new(fetch::TIMEOUT.as_millis() as u64),
         }
@@ -153,6 +156,7 @@ pub fn spawn_startup(state: &AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         purge_expired(&state).await;
         if state.config.own_identity() {
+            owner::setup::announce(&state).await;
             crate::site::profile::apply_saved(&state).await;
             return;
         }

@@ -24,8 +24,8 @@ pub const MAX_BYTES: usize = 1024;
 /// other builds keeping both cores busy: under the 250 ms a sign-in may take. The dev
 /// and test profiles build argon2 optimised too, so
 /// `cargo test --lib password_cost -- --ignored --nocapture` re-measures (add
-/// `--release` for the whole program optimised). Each verify at once holds 64 MiB;
-/// the sign-in rate limits bound how many run together. Changing these only affects
+/// `--release` for the whole program optimised). Each verify at once holds 64 MiB; the
+/// sign-in handlers let at most [`crate::auth::owner::ARGON2_AT_ONCE`] run together. Changing these only affects
 /// new hashes: a stored hash carries its own parameters.
 pub const M_COST_KIB: u32 = 64 * 1024;
 /// Argon2id passes over the memory.
@@ -86,6 +86,12 @@ pub async fn verify_password(store: &AuthStore, password: &str) -> Result<bool, 
     };
     let password = normalise(password);
     blocking(move || verify(&password, &stored)).await?
+}
+
+/// Checks a new password against the length rules without storing anything (so a
+/// form can refuse it before spending a set-up link).
+pub fn check_new(password: &str) -> Result<(), PasswordError> {
+    check(&normalise(password))
 }
 
 /// Whether the owner has set a password.

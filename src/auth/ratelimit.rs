@@ -67,6 +67,19 @@ impl RateLimiter {
         *count += 1;
         Ok(())
     }
+
+    /// Takes back one attempt counted by [`RateLimiter::check`]: a password sign-in
+    /// counts every attempt up front (so parallel guesses cannot slip past the limit
+    /// while the hash is computed) and forgives the ones that turn out right.
+    pub fn forgive(&self, key: &str) {
+        let network = bucket_key(key);
+        let key = network.as_deref().unwrap_or(key);
+        if let Ok(mut buckets) = self.buckets.lock()
+            && let Some((_, count)) = buckets.get_mut(key)
+        {
+            *count = count.saturating_sub(1);
+        }
+    }
 }
 
 /// The /64 an IPv6 address belongs to, as a bucket key; `None` for anything else.
@@ -139,6 +152,17 @@ mod tests {
         assert!(l.check("192.0.2.2").is_ok());
         assert!(l.check("192.0.2.2").is_ok());
         assert!(l.check("192.0.2.2").is_err());
+    }
+
+    #[test]
+    fn a_forgiven_attempt_does_not_count() {
+        let rl = RateLimiter::new(2, Duration::from_secs(60));
+        assert!(rl.check("a").is_ok());
+        rl.forgive("a");
+        assert!(rl.check("a").is_ok());
+        assert!(rl.check("a").is_ok());
+        assert!(rl.check("a").is_err());
+        rl.forgive("unknown");
     }
 
     #[test]

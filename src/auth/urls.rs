@@ -69,7 +69,9 @@ pub const DEFAULT_NEXT: &str = "/admin/";
 /// scheme or authority are refused outright. What is returned is the normal form.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let next = next?;
-    if next.is_empty() || next.len() > 1000 || !next.starts_with('/') {
+    // An authorization request (`/auth/authorize?client_id=…&redirect_uri=…&state=…`)
+    // comes back through here: allow as much as a request line may carry.
+    if next.is_empty() || next.len() > crate::web::headers::MAX_URI_LEN || !next.starts_with('/') {
         return None;
     }
     // `//host` and `/\host` are read by browsers as another site; browsers drop tabs
@@ -194,6 +196,14 @@ mod tests {
         assert_eq!(safe_next(Some("javascript:alert(1)")), None);
         assert_eq!(safe_next(Some("/a\nb")), None);
         assert_eq!(safe_next(Some("")), None);
+        let authorize = format!(
+            "/auth/authorize?client_id=https%3A%2F%2Fapp.example%2F&state={}",
+            "s".repeat(1500)
+        );
+        assert_eq!(
+            safe_next(Some(&authorize)).as_deref(),
+            Some(authorize.as_str())
+        );
         assert_eq!(safe_next(None), None);
         assert_eq!(safe_next(Some("/../../etc")).as_deref(), Some("/etc"));
         assert_eq!(safe_next(Some("/a/./b/../c")).as_deref(), Some("/a/c"));

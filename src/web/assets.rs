@@ -31,6 +31,11 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
     },
     Asset {
+        name: "passkey.js",
+        body: include_str!("../../static/passkey.js"),
+        content_type: "text/javascript; charset=utf-8",
+    },
+    Asset {
         name: "favicon.svg",
         body: FAVICON,
         content_type: "image/svg+xml",

@@ -3,7 +3,8 @@
 // from the media page, delete the note — in Debian's
 // headless Chromium driven by playwright-core. On the way, every page a person uses is
 // audited at a desktop and a phone width (audit.mjs): no console error, no failed
-// request, no sideways scrolling, a screenshot of each in screenshots/.
+// request, no sideways scrolling, a screenshot of each in screenshots/. Then the same
+// for a blog that is its own identity (own.mjs): set-up link, passkeys, password.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -12,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { audit, WIDTHS } from "./audit.mjs";
+import { ownSteps } from "./own.mjs";
 import { startProvider } from "./provider.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -335,6 +337,9 @@ try {
     await step(`gone at ${w.label} px: no errors, no sideways scroll`, () => audit(ctx.reader, w, "gone", go(`/note/${slug}`), { shots, status: 410 }));
   }
   for (const c of contexts) await c.close();
+
+  // The blog as its own identity: a second server without ADMIN_ME (own.mjs).
+  await ownSteps({ browser, bin, step, expect, shots });
 } catch (e) {
   failed = true;
 } finally {
