@@ -152,15 +152,26 @@ async fn apps_are_listed_with_logo_scopes_and_dates() {
     assert_eq!(text(o, ".used"), "never");
 }
 
+/// The fewest statements one load of the Apps page ran, over three loads.
+async fn fewest_queries(owner: &Owner) -> u64 {
+    let db = &owner.server.state.db;
+    let mut fewest = u64::MAX;
+    for _ in 0..3 {
+        let before = db.query_count();
+        assert_eq!(owner.get("/admin/apps").await.status, StatusCode::OK);
+        fewest = fewest.min(db.query_count() - before);
+    }
+    fewest
+}
+
 #[tokio::test]
 async fn the_page_runs_as_many_queries_for_five_apps_as_for_one() {
     let owner = Owner::start().await;
     remember_quill(&owner).await;
     issue(&owner, QUILL, "create", None).await;
-    let db = &owner.server.state.db;
-    let before = db.query_count();
-    assert_eq!(owner.get("/admin/apps").await.status, StatusCode::OK);
-    let one = db.query_count() - before;
+    // Start-up work (purges, the set-up link) may still be running in the background
+    // and counts too: the fewest queries of three loads is the page's own.
+    let one = fewest_queries(&owner).await;
     for i in 0..4 {
         issue(
             &owner,
@@ -170,9 +181,8 @@ async fn the_page_runs_as_many_queries_for_five_apps_as_for_one() {
         )
         .await;
     }
-    let before = db.query_count();
+    let five = fewest_queries(&owner).await;
     let page = owner.get("/admin/apps").await;
-    let five = db.query_count() - before;
     assert_eq!(page.body.matches("class=\"app-item\"").count(), 5);
     assert_eq!(one, five, "{one} queries for one app, {five} for five");
 }
