@@ -69,7 +69,7 @@ pub const DEFAULT_NEXT: &str = "/admin/";
 /// scheme or authority are refused outright. What is returned is the normal form.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let next = next?;
-    if next.is_empty() || next.len() > 1000 || !next.starts_with('/') {
+    if next.is_empty() || next.len() > 2048 || !next.starts_with('/') {
         return None;
     }
     // `//host` and `/\host` are read by browsers as another site; browsers drop tabs
