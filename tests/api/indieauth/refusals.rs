@@ -92,7 +92,7 @@ async fn missing_or_plain_pkce_goes_back_to_the_client() {
         assert_eq!(p["error"], "invalid_request");
         assert_eq!(p["state"], "s");
         assert_eq!(p["iss"], "http://blog.example.test/");
-        assert!(p.get("code").is_none());
+        assert!(!p.contains_key("code"));
     }
 }
 
