@@ -196,6 +196,11 @@ pub async fn decide(
         }
     };
     remember_app(&s, &client_id).await;
+    // Approvals are rare and human-paced: a fine moment to drop long-dead codes and
+    // tokens, so the tables stay the size of what is live.
+    if let Err(e) = s.tokens.purge_expired().await {
+        tracing::warn!(error = %e, "could not purge expired codes and tokens");
+    }
     let to = redirect_with(
         &redirect,
         &[("code", &code), ("state", signed.state)],
