@@ -228,3 +228,26 @@ async fn repeated_failures_are_slowed_down() {
     assert_eq!(body["error"], "slow_down");
     assert!(headers.contains_key(header::RETRY_AFTER));
 }
+
+#[tokio::test]
+async fn own_tokens_are_not_rate_limited_but_guesses_are() {
+    let server = own_server().await;
+    let app = FakeApp::start(&[]).await;
+    let tok = tokens_for(&server, &app, "create").await;
+    let access = tok["access_token"].as_str().unwrap();
+    let limit = starpunk::micropub::token::CHECKS_PER_MINUTE as usize;
+    for i in 0..limit + 5 {
+        let res = micropub_create(&server, access, &format!("note {i}")).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "create {i}");
+    }
+    let mut statuses = Vec::new();
+    for _ in 0..limit + 2 {
+        statuses.push(
+            micropub_create(&server, &random_token(), "guess")
+                .await
+                .status(),
+        );
+    }
+    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS));
+}
