@@ -62,10 +62,16 @@ pub async fn limited(
 
 /// `grant_type=authorization_code`: the code becomes an access and a refresh token.
 async fn code_grant(s: &AppState, p: &Params) -> Result<Response, OAuthError> {
-    let redeemed = redeem(s, p).await?;
-    let issued = s
+    let (code, client_id, redirect) = code_params(p)?;
+    let (redeemed, issued) = s
         .tokens
-        .issue_tokens(&redeemed, true, s.config.token_lifetime())
+        .exchange_code(
+            code,
+            &client_id,
+            &redirect,
+            p.get("code_verifier"),
+            s.config.token_lifetime(),
+        )
         .await?;
     let mut body = Map::new();
     body.insert("access_token".into(), json!(issued.access_token));
@@ -110,15 +116,21 @@ async fn refresh_grant(s: &AppState, p: &Params) -> Result<Response, OAuthError>
 /// Redeems the code of a request (both endpoints): once, by its client, at its
 /// redirect URI, with its verifier.
 async fn redeem(s: &AppState, p: &Params) -> Result<Redeemed, OAuthError> {
+    let (code, client_id, redirect) = code_params(p)?;
+    Ok(s.tokens
+        .redeem_code(code, &client_id, &redirect, p.get("code_verifier"))
+        .await?)
+}
+
+/// `code`, and `client_id` and `redirect_uri` in the normal form they were stored in.
+fn code_params(p: &Params) -> Result<(&str, String, String), OAuthError> {
     let code = p.require("code", "Send the authorization code as \"code\".")?;
     let client_id = normal_client_id(p.require("client_id", "Send the client_id.")?);
     let redirect = p.require("redirect_uri", "Send the redirect_uri.")?;
     let redirect = url::Url::parse(redirect)
         .map(String::from)
         .unwrap_or_else(|_| redirect.to_string());
-    Ok(s.tokens
-        .redeem_code(code, &client_id, &redirect, p.get("code_verifier"))
-        .await?)
+    Ok((code, client_id, redirect))
 }
 
 /// A `client_id` in the normal form it was stored in (`https://app.example` and

@@ -76,6 +76,45 @@ impl TokenService {
         Ok(issued)
     }
 
+    /// Redeems a code and issues its tokens in one write transaction (the token
+    /// endpoint's `authorization_code` grant): the same rules as
+    /// [`redeem_code`](Self::redeem_code) followed by
+    /// [`issue_tokens`](Self::issue_tokens), at the cost of one trip to the writer.
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        verifier: Option<&str>,
+        lifetime: Option<Duration>,
+    ) -> Result<(Redeemed, Issued), GrantError> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let result = async {
+            let redeemed = self
+                .redeem_in(&mut tx, code, client_id, redirect_uri, verifier, now)
+                .await?;
+            if redeemed.scopes.is_empty() {
+                return Err(GrantError::InvalidGrant(
+                    "The code was approved without scopes: it proves who you are but grants no token.",
+                ));
+            }
+            let facts = GrantFacts {
+                client_id: &redeemed.client_id,
+                me: &redeemed.me,
+                from_code: &redeemed.code_hash,
+                granted_at: now,
+                lifetime: lifetime.filter(|d| !d.is_zero()),
+            };
+            let issued = self
+                .insert_pair(&mut tx, &facts, &redeemed.scopes, true, now, None)
+                .await?;
+            Ok((redeemed, issued))
+        }
+        .await;
+        super::codes::finish(tx, result).await
+    }
+
     /// Exchanges a refresh token for new tokens (RFC 6749 §6). The old refresh token
     /// is revoked (rotation); `scope` may narrow the grant, never widen it. A rotated
     /// refresh token that comes back was copied: the whole grant is revoked.
