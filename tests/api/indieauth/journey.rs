@@ -347,3 +347,46 @@ async fn profile_and_email_reach_the_token_response_and_userinfo() {
     let tok = tokens_for(&server, &app, "profile").await;
     assert!(tok["profile"].get("email").is_none());
 }
+
+#[tokio::test]
+async fn consent_works_when_the_app_cannot_be_fetched() {
+    let server = own_server().await;
+    // A port nobody listens on: the metadata fetch fails at once.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let client_id = format!("http://127.0.0.1:{port}/app");
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let verifier = starpunk::auth::crypto::random_token();
+    let q = form(&[
+        ("response_type", "code"),
+        ("client_id", &client_id),
+        ("redirect_uri", &redirect),
+        ("state", "s"),
+        (
+            "code_challenge",
+            &starpunk::auth::crypto::pkce_challenge(&verifier),
+        ),
+        ("code_challenge_method", "S256"),
+        ("scope", "create"),
+    ]);
+    let cookie = sign_in(&server).await;
+    let page = get_authorize(&server, Some(&cookie), &q).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let consent = parse_consent(&page.text().await.unwrap());
+    let doc = Html::parse_document(&consent.html);
+    let name = Selector::parse(".consent-app-name").unwrap();
+    assert_eq!(
+        doc.select(&name).next().unwrap().inner_html(),
+        format!("127.0.0.1:{port}"),
+        "the bare address stands in for the name"
+    );
+    assert!(
+        doc.select(&Selector::parse("img.consent-logo").unwrap())
+            .next()
+            .is_none()
+    );
+    let res = post_consent(&server, &cookie, &consent, &["create"], "approve", None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location_params(&res).1.contains_key("code"));
+}
