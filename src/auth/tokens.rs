@@ -9,6 +9,10 @@
 //! §10.5). All tokens of one authorization carry the code's hash, so revoking "the
 //! grant" is one statement whatever number of refreshes happened.
 //!
+//! Live access tokens are remembered once read, so Micropub's check costs no query;
+//! every revocation empties that cache once committed, so **all revocations must go
+//! through this service** (never straight to `db::tokens`).
+//!
 //! The endpoints in `auth::server` are built on it; [`limit`] keeps failed attempts
 //! there in check.
 //!
@@ -21,6 +25,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::Db;
 
+mod cache;
 mod codes;
 mod error;
 mod grants;
@@ -58,6 +63,8 @@ pub struct TokenService {
     clock: Clock,
     /// Failed attempts at the endpoints, per client address.
     failures: Arc<limit::FailureLimit>,
+    /// Live access tokens already read (emptied by every revocation).
+    cache: Arc<cache::AccessCache>,
 }
 
 impl std::fmt::Debug for TokenService {
@@ -79,6 +86,7 @@ impl TokenService {
                 limit::MAX_FAILURES,
                 limit::FAILURE_WINDOW,
             )),
+            cache: Arc::default(),
         }
     }
 

@@ -122,7 +122,7 @@ impl TokenService {
         let redeemed = self
             .redeem_in(&mut tx, code, client_id, redirect_uri, verifier, now)
             .await;
-        finish(tx, redeemed).await
+        finish(self, tx, redeemed).await
     }
 
     /// [`redeem_code`](Self::redeem_code) inside the caller's write transaction. The
@@ -177,12 +177,20 @@ impl TokenService {
 }
 
 /// Ends a redemption's transaction: committed when it succeeded or was refused (what
-/// a refusal wrote must stand), rolled back when the store failed.
-pub(super) async fn finish<T>(tx: Tx, result: Result<T, GrantError>) -> Result<T, GrantError> {
+/// a refusal wrote must stand), rolled back when the store failed. A refusal may have
+/// revoked a grant (a code used twice), so it empties the access cache once committed.
+pub(super) async fn finish<T>(
+    service: &TokenService,
+    tx: Tx,
+    result: Result<T, GrantError>,
+) -> Result<T, GrantError> {
     match result {
         Err(GrantError::Store(e)) => Err(GrantError::Store(e)),
         other => {
             tx.commit().await?;
+            if other.is_err() {
+                service.cache.invalidate();
+            }
             other
         }
     }

@@ -112,7 +112,7 @@ impl TokenService {
             Ok((redeemed, issued))
         }
         .await;
-        super::codes::finish(tx, result).await
+        super::codes::finish(self, tx, result).await
     }
 
     /// Exchanges a refresh token for new tokens (RFC 6749 §6). The old refresh token
@@ -138,6 +138,7 @@ impl TokenService {
             if row.replaced_by.is_some() {
                 let n = q::revoke_grant(&self.db, &mut tx, &row.from_code, now).await?;
                 tx.commit().await?;
+                self.cache.invalidate();
                 tracing::warn!(client_id = %row.client_id, tokens_revoked = n,
                     "a rotated refresh token was used again; its grant is revoked");
             }
@@ -185,6 +186,7 @@ impl TokenService {
             return Err(INVALID);
         }
         tx.commit().await?;
+        self.cache.invalidate();
         Ok(issued)
     }
 
@@ -193,6 +195,7 @@ impl TokenService {
     /// An unknown or already revoked token is no error (§2.2).
     pub async fn revoke(&self, token: &str) -> Result<(), GrantError> {
         q::revoke_grant_of(&self.db, &sha256_hex(token), self.now()).await?;
+        self.cache.invalidate();
         Ok(())
     }
 
@@ -207,7 +210,9 @@ impl TokenService {
     /// Revokes every token held by `client_id` (the admin's "Apps" page); returns how
     /// many were live.
     pub async fn revoke_client(&self, client_id: &str) -> Result<u64, GrantError> {
-        Ok(q::revoke_client(&self.db, client_id, self.now()).await?)
+        let n = q::revoke_client(&self.db, client_id, self.now()).await?;
+        self.cache.invalidate();
+        Ok(n)
     }
 
     /// Inserts an access token and, when asked, a refresh token for one grant.
