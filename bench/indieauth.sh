@@ -8,7 +8,7 @@
 #     5 minutes, as in bench/micropub.sh): same wrk run, alternating, REPEATS times.
 #     Goal: the own token at least as fast.
 #
-#   bash bench/indieauth.sh     # N=500 CONCURRENCY=8 BENCH_DURATION=10s REPEATS=3
+#   bash bench/indieauth.sh     # N=500 CONCURRENCY=8 BENCH_DURATION=10s REPEATS=5
 #
 # Everything targets 127.0.0.1 only, in a fresh temp directory removed on exit.
 set -euo pipefail
@@ -17,7 +17,7 @@ ROOT=$PWD
 N=${N:-500}
 CONCURRENCY=${CONCURRENCY:-8}
 BENCH_DURATION=${BENCH_DURATION:-10s}
-REPEATS=${REPEATS:-3}
+REPEATS=${REPEATS:-5}
 BIN=${STARPUNK_BIN:-$ROOT/target/release/starpunk}
 EXT_TOKEN=bench-token-$(date +%s)
 
@@ -82,8 +82,10 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2)
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f\n", v}'; }
 
 declare -A RPS P99 BAD
-for _ in $(seq 1 "$REPEATS"); do
-  for kind in own ext; do
+for i in $(seq 1 "$REPEATS"); do
+  # Alternate which goes first, so neither always runs on the warmer machine.
+  order="own ext"; [ $((i % 2)) = 0 ] && order="ext own"
+  for kind in $order; do
     if [ $kind = own ]; then url=$OWN_SITE/micropub; else url=$EXT_SITE/micropub; fi
     out=$(wrk -t2 -c16 -d"$BENCH_DURATION" --latency -s "$TMP/$kind.lua" "$url")
     RPS[$kind]+="$(echo "$out" | awk '/Requests\/sec/ {print $2}') "
