@@ -9,7 +9,12 @@
 //! §10.5). All tokens of one authorization carry the code's hash, so revoking "the
 //! grant" is one statement whatever number of refreshes happened.
 //!
-//! No route uses this yet: the endpoints of issue 10 will be built on it.
+//! Live access tokens are remembered once read, so Micropub's check costs no query;
+//! every revocation empties that cache once committed, so **all revocations must go
+//! through this service** (never straight to `db::tokens`).
+//!
+//! The endpoints in `auth::server` are built on it; [`limit`] keeps failed attempts
+//! there in check.
 //!
 //! [`random_token`]: crate::auth::crypto::random_token
 
@@ -20,10 +25,12 @@ use chrono::{DateTime, Utc};
 
 use crate::db::Db;
 
+mod cache;
 mod codes;
 mod error;
 mod grants;
 mod inspect;
+pub mod limit;
 pub mod scope;
 
 pub use codes::{Pkce, Redeemed};
@@ -54,6 +61,10 @@ pub struct TokenService {
     /// `INDIEAUTH_REQUIRE_PKCE`: refuse codes for apps that send no challenge.
     require_pkce: bool,
     clock: Clock,
+    /// Failed attempts at the endpoints, per client address.
+    failures: Arc<limit::FailureLimit>,
+    /// Live access tokens already read (emptied by every revocation).
+    cache: Arc<cache::AccessCache>,
 }
 
 impl std::fmt::Debug for TokenService {
@@ -71,6 +82,11 @@ impl TokenService {
             db,
             require_pkce,
             clock: Arc::new(crate::domain::time::now),
+            failures: Arc::new(limit::FailureLimit::new(
+                limit::MAX_FAILURES,
+                limit::FAILURE_WINDOW,
+            )),
+            cache: Arc::default(),
         }
     }
 
@@ -79,6 +95,11 @@ impl TokenService {
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// Failed attempts at the token, introspection and revocation endpoints.
+    pub fn failures(&self) -> &limit::FailureLimit {
+        &self.failures
     }
 
     fn now(&self) -> DateTime<Utc> {

@@ -224,7 +224,13 @@ impl Tokens {
             Some(Some(g)) => g,
             Some(None) => return Err(invalid()),
             None => {
-                if let Err(wait) = self.checks.check(&client.0) {
+                // A remote check costs the owner's token endpoint a request, so every
+                // unknown token counts; a local one is a single indexed read, so only
+                // refused tokens count there (own tokens are never cached, and an app
+                // posting all day must not be slowed down).
+                if self.remember
+                    && let Err(wait) = self.checks.check(&client.0)
+                {
                     return Err(MicropubError::rate_limited(wait));
                 }
                 let g = self
@@ -234,6 +240,11 @@ impl Tokens {
                     .map_err(|e| match e {
                         TokenError::Invalid => {
                             self.store(key.clone(), None, REFUSAL_CACHED_FOR);
+                            if !self.remember
+                                && let Err(wait) = self.checks.check(&client.0)
+                            {
+                                return MicropubError::rate_limited(wait);
+                            }
                             invalid()
                         }
                         TokenError::NotConfigured => MicropubError::not_configured(),

@@ -3,6 +3,9 @@
 
 use super::{CODE_LIFETIME, GrantError, TokenService, scope, span};
 use crate::auth::crypto::{ct_eq, pkce_challenge, random_token, sha256_hex};
+use chrono::{DateTime, Utc};
+
+use crate::db::Tx;
 use crate::db::tokens::{self as q, CodeRow};
 
 /// The PKCE parameters of an authorization request (RFC 7636).
@@ -114,19 +117,36 @@ impl TokenService {
         redirect_uri: &str,
         verifier: Option<&str>,
     ) -> Result<Redeemed, GrantError> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let redeemed = self
+            .redeem_in(&mut tx, code, client_id, redirect_uri, verifier, now)
+            .await;
+        finish(self, tx, redeemed).await
+    }
+
+    /// [`redeem_code`](Self::redeem_code) inside the caller's write transaction. The
+    /// caller commits on refusals too (see [`finish`]): the code must stay used up,
+    /// and a reuse's revocation must stand.
+    pub(super) async fn redeem_in(
+        &self,
+        tx: &mut Tx,
+        code: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        verifier: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Redeemed, GrantError> {
         const INVALID: GrantError =
             GrantError::InvalidGrant("The authorization code is not valid.");
         let hash = sha256_hex(code);
-        let now = self.now();
-        let mut tx = self.db.begin().await?;
-        let Some(row) = q::find_code(&self.db, &mut tx, &hash).await? else {
+        let Some(row) = q::find_code(&self.db, tx, &hash).await? else {
             return Err(INVALID);
         };
         // The write transaction is BEGIN IMMEDIATE: nobody else redeems this code
         // between the read and this update, and the update checks again anyway.
-        if row.used_at.is_some() || !q::use_code(&self.db, &mut tx, &hash, now).await? {
-            let revoked = q::reuse_code(&self.db, &mut tx, &hash, now).await?;
-            tx.commit().await?;
+        if row.used_at.is_some() || !q::use_code(&self.db, tx, &hash, now).await? {
+            let revoked = q::reuse_code(&self.db, tx, &hash, now).await?;
             tracing::warn!(
                 client_id = %row.client_id,
                 tokens_revoked = revoked,
@@ -136,7 +156,6 @@ impl TokenService {
                 "The authorization code was already used.",
             ));
         }
-        tx.commit().await?;
         if row.expires_at <= now {
             return Err(GrantError::InvalidGrant(
                 "The authorization code has expired.",
@@ -154,6 +173,26 @@ impl TokenService {
             scopes: scope::parse(&row.scope)?,
             me: row.me,
         })
+    }
+}
+
+/// Ends a redemption's transaction: committed when it succeeded or was refused (what
+/// a refusal wrote must stand), rolled back when the store failed. A refusal may have
+/// revoked a grant (a code used twice), so it empties the access cache once committed.
+pub(super) async fn finish<T>(
+    service: &TokenService,
+    tx: Tx,
+    result: Result<T, GrantError>,
+) -> Result<T, GrantError> {
+    match result {
+        Err(GrantError::Store(e)) => Err(GrantError::Store(e)),
+        other => {
+            tx.commit().await?;
+            if other.is_err() {
+                service.cache.invalidate();
+            }
+            other
+        }
     }
 }
 

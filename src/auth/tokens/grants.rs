@@ -76,6 +76,45 @@ impl TokenService {
         Ok(issued)
     }
 
+    /// Redeems a code and issues its tokens in one write transaction (the token
+    /// endpoint's `authorization_code` grant): the same rules as
+    /// [`redeem_code`](Self::redeem_code) followed by
+    /// [`issue_tokens`](Self::issue_tokens), at the cost of one trip to the writer.
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        verifier: Option<&str>,
+        lifetime: Option<Duration>,
+    ) -> Result<(Redeemed, Issued), GrantError> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let result = async {
+            let redeemed = self
+                .redeem_in(&mut tx, code, client_id, redirect_uri, verifier, now)
+                .await?;
+            if redeemed.scopes.is_empty() {
+                return Err(GrantError::InvalidGrant(
+                    "The code was approved without scopes: it proves who you are but grants no token.",
+                ));
+            }
+            let facts = GrantFacts {
+                client_id: &redeemed.client_id,
+                me: &redeemed.me,
+                from_code: &redeemed.code_hash,
+                granted_at: now,
+                lifetime: lifetime.filter(|d| !d.is_zero()),
+            };
+            let issued = self
+                .insert_pair(&mut tx, &facts, &redeemed.scopes, true, now, None)
+                .await?;
+            Ok((redeemed, issued))
+        }
+        .await;
+        super::codes::finish(self, tx, result).await
+    }
+
     /// Exchanges a refresh token for new tokens (RFC 6749 §6). The old refresh token
     /// is revoked (rotation); `scope` may narrow the grant, never widen it. A rotated
     /// refresh token that comes back was copied: the whole grant is revoked.
@@ -99,6 +138,7 @@ impl TokenService {
             if row.replaced_by.is_some() {
                 let n = q::revoke_grant(&self.db, &mut tx, &row.from_code, now).await?;
                 tx.commit().await?;
+                self.cache.invalidate();
                 tracing::warn!(client_id = %row.client_id, tokens_revoked = n,
                     "a rotated refresh token was used again; its grant is revoked");
             }
@@ -146,6 +186,7 @@ impl TokenService {
             return Err(INVALID);
         }
         tx.commit().await?;
+        self.cache.invalidate();
         Ok(issued)
     }
 
@@ -154,6 +195,7 @@ impl TokenService {
     /// An unknown or already revoked token is no error (§2.2).
     pub async fn revoke(&self, token: &str) -> Result<(), GrantError> {
         q::revoke_grant_of(&self.db, &sha256_hex(token), self.now()).await?;
+        self.cache.invalidate();
         Ok(())
     }
 
@@ -168,7 +210,9 @@ impl TokenService {
     /// Revokes every token held by `client_id` (the admin's "Apps" page); returns how
     /// many were live.
     pub async fn revoke_client(&self, client_id: &str) -> Result<u64, GrantError> {
-        Ok(q::revoke_client(&self.db, client_id, self.now()).await?)
+        let n = q::revoke_client(&self.db, client_id, self.now()).await?;
+        self.cache.invalidate();
+        Ok(n)
     }
 
     /// Inserts an access token and, when asked, a refresh token for one grant.

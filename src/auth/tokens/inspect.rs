@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::cache::Entry;
 use super::{LAST_USED_EVERY, TokenService, scope, span};
 use crate::auth::crypto::{is_token_shaped, sha256_hex};
 use crate::db::tokens::{self as q, TokenRow};
@@ -71,29 +72,52 @@ impl TokenService {
     }
 
     /// [`check_access`](Self::check_access), telling "not valid" (`Ok(None)`) from "could
-    /// not look" (`Err`), as a verifier must.
+    /// not look" (`Err`), as a verifier must. A token seen live before is answered from
+    /// the cache (emptied by every revocation), so a client posting all day costs no
+    /// query beyond the "last used" write once a minute.
     pub async fn try_check_access(&self, token: &str) -> Result<Option<AccessGrant>, sqlx::Error> {
-        let Some(row) = self.live_access(token).await? else {
+        if !is_token_shaped(token) {
             return Ok(None);
-        };
-        let now = self.now();
-        let stale = now - span(LAST_USED_EVERY);
-        if row.last_used_at.is_none_or(|t| t <= stale)
-            && let Err(e) = q::touch_token(&self.db, &row.token_hash, now, stale).await
-        {
-            // The token is still good; only the "last used" figure is late.
-            tracing::warn!(error = %e, "could not record the use of an access token");
         }
-        Ok(Some(AccessGrant {
-            me: row.me,
-            client_id: row.client_id,
-            scopes: row
-                .scope
-                .split(' ')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
-        }))
+        let hash = sha256_hex(token);
+        let now = self.now();
+        let (cached, epoch) = self.cache.get(&hash);
+        let entry = match cached {
+            Some(e) => e,
+            None => {
+                let Some(row) = self.live_access(token).await? else {
+                    return Ok(None);
+                };
+                let e = Entry {
+                    grant: AccessGrant {
+                        me: row.me,
+                        client_id: row.client_id,
+                        scopes: row
+                            .scope
+                            .split(' ')
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                    },
+                    expires_at: row.expires_at,
+                    last_used_at: row.last_used_at,
+                };
+                self.cache.put(hash.clone(), e.clone(), epoch);
+                e
+            }
+        };
+        if entry.expires_at.is_some_and(|x| x <= now) {
+            return Ok(None);
+        }
+        let stale = now - span(LAST_USED_EVERY);
+        if entry.last_used_at.is_none_or(|t| t <= stale) {
+            match q::touch_token(&self.db, &hash, now, stale).await {
+                Ok(_) => self.cache.touched(&hash, now),
+                // The token is still good; only the "last used" figure is late.
+                Err(e) => tracing::warn!(error = %e, "could not record the use of an access token"),
+            }
+        }
+        Ok(Some(entry.grant))
     }
 
     /// RFC 7662 introspection of an access token: `None` when it is not active.
