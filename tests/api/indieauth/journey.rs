@@ -86,8 +86,11 @@ async fn a_micropub_app_from_discovery_to_revocation() {
         "the sign-in page accepts the way back"
     );
 
+    // The owner signs in with the password and is sent back to the request.
+    let (cookie, back) = sign_in_to(&server, &next).await;
+    assert_eq!(back, next, "back to the authorization request");
+
     // Signed in: the consent page, with the application's name and logo.
-    let cookie = sign_in(&server).await;
     let page = get_authorize(&server, Some(&cookie), &query).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert_eq!(page.headers()[header::CACHE_CONTROL], "private, no-store");
