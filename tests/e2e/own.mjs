@@ -10,6 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { audit, WIDTHS } from "./audit.mjs";
+import { appSteps } from "./own_apps.mjs";
 
 function freePort() {
   return new Promise((resolve) => {
@@ -226,6 +227,9 @@ export async function ownSteps({ browser, bin, step, expect, shots }) {
           return res;
         }, { shots, status: 429 }));
     }
+
+    // An app's authorization, the Profile and Apps pages (own_apps.mjs).
+    await appSteps({ browser, page, site, step, expect, shots });
 
     await step("own: no console or script errors on the way", async () => {
       expect(errors.length === 0, errors.join("\n"));
