@@ -233,6 +233,23 @@ pub fn bearer(headers: &HeaderMap) -> Result<Option<String>, OAuthError> {
         ))
 }
 
+/// The live access token of the `Authorization` header and what it allows; 401
+/// `invalid_token` without one, or when it is unknown, expired or revoked.
+pub async fn bearer_grant(
+    s: &crate::app::AppState,
+    headers: &HeaderMap,
+) -> Result<crate::auth::tokens::AccessGrant, OAuthError> {
+    let token = bearer(headers)?.ok_or(OAuthError::invalid_token(
+        "Send the access token as \"Authorization: Bearer <token>\".",
+    ))?;
+    s.tokens
+        .try_check_access(&token)
+        .await?
+        .ok_or(OAuthError::invalid_token(
+            "The access token is not valid: unknown, expired or revoked.",
+        ))
+}
+
 /// The answer to a CORS preflight: any origin may send a bearer token and a body.
 pub async fn preflight(_own: super::OwnServer) -> Response {
     (

@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::OwnServer;
-use super::oauth::{OAuthError, bearer, json_no_store, read_params};
+use super::oauth::{OAuthError, bearer, bearer_grant, json_no_store, read_params};
 use super::token::limited;
 use crate::app::AppState;
 use crate::auth::ratelimit::ClientAddr;
@@ -66,16 +66,7 @@ pub async fn userinfo(
     headers: HeaderMap,
 ) -> Response {
     limited(&s, &addr, async {
-        let token = bearer(&headers)?.ok_or(OAuthError::invalid_token(
-            "Send the access token as \"Authorization: Bearer <token>\".",
-        ))?;
-        let grant = s
-            .tokens
-            .try_check_access(&token)
-            .await?
-            .ok_or(OAuthError::invalid_token(
-                "The access token is not valid: unknown, expired or revoked.",
-            ))?;
+        let grant = bearer_grant(&s, &headers).await?;
         match super::profile::for_scopes(&s, &grant.scopes).await? {
             Some(profile) => Ok(json_no_store(profile)),
             None => Err(OAuthError::insufficient_scope(

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::OwnServer;
-use super::oauth::{OAuthError, Params, add_cors, bearer, json_no_store, read_params};
+use super::oauth::{OAuthError, Params, add_cors, bearer_grant, json_no_store, read_params};
 use crate::app::AppState;
 use crate::auth::client::parse_client_id;
 use crate::auth::ratelimit::ClientAddr;
@@ -151,16 +151,7 @@ pub async fn verify(
     headers: HeaderMap,
 ) -> Response {
     limited(&s, &addr, async {
-        let token = bearer(&headers)?.ok_or(OAuthError::invalid_token(
-            "Send the access token as \"Authorization: Bearer <token>\".",
-        ))?;
-        let grant = s
-            .tokens
-            .try_check_access(&token)
-            .await?
-            .ok_or(OAuthError::invalid_token(
-                "The access token is not valid: unknown, expired or revoked.",
-            ))?;
+        let grant = bearer_grant(&s, &headers).await?;
         Ok(json_no_store(json!({
             "me": grant.me,
             "client_id": grant.client_id,

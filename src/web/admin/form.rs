@@ -232,17 +232,23 @@ pub async fn discard(media: &MediaStore, f: &mut EditorForm) {
 }
 
 async fn text(field: Field<'_>) -> Result<String, AppError> {
+    text_field(field, MAX_TEXT).await
+}
+
+/// A multipart text field of at most `max` bytes of UTF-8 (413 beyond, 400 for bytes
+/// that are not UTF-8 or a body that cannot be read).
+pub(super) async fn text_field(mut field: Field<'_>, max: usize) -> Result<String, AppError> {
     let mut out = Vec::new();
-    let mut field = field;
     while let Some(chunk) = field
         .chunk()
         .await
         .map_err(|e| unreadable(&e, "The form"))?
     {
-        if out.len() + chunk.len() > MAX_TEXT {
-            return Err(AppError::PayloadTooLarge(
-                "a text field is longer than 200 kB".into(),
-            ));
+        if out.len() + chunk.len() > max {
+            return Err(AppError::PayloadTooLarge(format!(
+                "a text field is longer than {} kB",
+                max / 1024
+            )));
         }
         out.extend_from_slice(&chunk);
     }
@@ -250,7 +256,8 @@ async fn text(field: Field<'_>) -> Result<String, AppError> {
         .map_err(|_| AppError::BadRequest("The form contains text that is not UTF-8.".into()))
 }
 
-async fn drain(mut field: Field<'_>) {
+/// Reads a field to its end, ignoring it (an unknown field, or one after a refusal).
+pub(super) async fn drain(mut field: Field<'_>) {
     while let Ok(Some(_)) = field.chunk().await {}
 }
 
@@ -293,7 +300,7 @@ async fn store_photo(
 }
 
 /// A multipart read failure: over the body limit is a 413, anything else a 400.
-fn unreadable(e: &MultipartError, what: &str) -> AppError {
+pub(super) fn unreadable(e: &MultipartError, what: &str) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::PayloadTooLarge(format!(
             "{what} is larger than the largest upload accepted."

@@ -3,9 +3,9 @@
 //! before it are valid, and removed again if the form is refused afterwards.
 
 use axum::extract::Multipart;
-use axum::extract::multipart::{Field, MultipartError};
-use axum::http::StatusCode;
+use axum::extract::multipart::Field;
 
+use super::super::form::{drain, text_field, unreadable};
 use crate::auth::session::AdminSession;
 use crate::domain::profile::{Profile, ProfileFields};
 use crate::error::AppError;
@@ -45,14 +45,14 @@ pub async fn read(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) => {
-                failure.get_or_insert(unreadable(&e));
+                failure.get_or_insert(unreadable(&e, "The form"));
                 break;
             }
         };
         let name = field.name().unwrap_or_default().to_string();
         if !csrf_ok {
             let token = if name == "csrf_token" {
-                text(field).await.ok()
+                text_field(field, MAX_TEXT).await.ok()
             } else {
                 None
             };
@@ -74,7 +74,7 @@ pub async fn read(
             }
             continue;
         }
-        let value = match text(field).await {
+        let value = match text_field(field, MAX_TEXT).await {
             Ok(v) => v,
             Err(e) => {
                 failure.get_or_insert(e);
@@ -118,24 +118,6 @@ pub async fn discard(media: &MediaStore, f: &mut ProfileForm) {
     }
 }
 
-async fn text(mut field: Field<'_>) -> Result<String, AppError> {
-    let mut out = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
-        if out.len() + chunk.len() > MAX_TEXT {
-            return Err(AppError::BadRequest(
-                "A field of the form is far too long.".into(),
-            ));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    String::from_utf8(out)
-        .map_err(|_| AppError::BadRequest("The form contains text that is not UTF-8.".into()))
-}
-
-async fn drain(mut field: Field<'_>) {
-    while let Ok(Some(_)) = field.chunk().await {}
-}
-
 /// Streams the photo into the media store; an empty file input is `Ok(None)`.
 async fn store_photo(field: Field<'_>, media: &MediaStore) -> Result<Option<Media>, AppError> {
     let too_large = || {
@@ -162,14 +144,5 @@ async fn store_photo(field: Field<'_>, media: &MediaStore) -> Result<Option<Medi
         }
         // A disk or database failure is ours, not the photo's: logged once, a 500.
         Err(FieldError::Media(e)) => Err(e.into()),
-    }
-}
-
-/// A multipart read failure: over the body limit is a 413, anything else a 400.
-fn unreadable(e: &MultipartError) -> AppError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::PayloadTooLarge("The form is larger than the largest upload accepted.".into())
-    } else {
-        AppError::BadRequest(format!("The form could not be read: {}", e.body_text()))
     }
 }
