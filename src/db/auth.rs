@@ -161,6 +161,17 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// Ends every session except the one stored as `keep` (after a credential changes,
+/// so a session a thief holds dies while the owner stays signed in); how many ended.
+pub async fn delete_sessions_except(db: &Db, keep: &str) -> sqlx::Result<u64> {
+    db.count(1);
+    let done = sqlx::query("DELETE FROM sessions WHERE token_hash <> ?")
+        .bind(keep)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// The cached h-card JSON for `me` and when it was fetched.
 pub async fn load_card(db: &Db, me: &str) -> sqlx::Result<Option<(String, DateTime<Utc>)>> {
     db.count(1);

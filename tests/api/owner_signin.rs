@@ -6,6 +6,7 @@ mod limits;
 mod passkeys;
 mod password;
 mod security;
+mod sessions;
 mod setup;
 
 pub use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};

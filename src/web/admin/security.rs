@@ -1,6 +1,8 @@
 //! `/admin/security` (own-identity mode only; 404 otherwise): the owner's passkeys
 //! (list, add, rename, remove) and password (set or change). The last credential
-//! cannot be removed, so the owner can never lock themselves out.
+//! cannot be removed, so the owner can never lock themselves out. Changing the password
+//! or removing a passkey ends every other session of the owner (the current one stays),
+//! so a session opened with a lost credential does not outlive it.
 
 use askama::Template;
 use axum::Router;
@@ -113,10 +115,12 @@ pub(super) fn own_only(s: &AppState) -> Result<()> {
 /// Fixed wordings for `?done=`; nothing from the query reaches the page.
 fn flash(done: Option<&str>) -> Option<String> {
     let msg = match done? {
-        "password" => "Password saved.",
+        "password" => "Password saved. Every other browser signed in as you was signed out.",
         "passkey-added" => "Passkey added.",
         "passkey-renamed" => "Passkey renamed.",
-        "passkey-removed" => "Passkey removed.",
+        "passkey-removed" => {
+            "Passkey removed. Every other browser signed in as you was signed out."
+        }
         _ => return None,
     };
     Some(msg.to_string())
@@ -176,7 +180,12 @@ pub async fn change_password(
     password::set_password(&s.auth.store, &new)
         .await
         .map_err(internal)?;
-    tracing::info!("password changed on the Security page");
+    // Whoever learnt the old password may hold a session: only this one survives.
+    let ended = crate::db::auth::delete_sessions_except(&s.db, session.token_hash()).await?;
+    tracing::info!(
+        other_sessions_ended = ended,
+        "password changed on the Security page"
+    );
     Ok(Redirect::to("/admin/security?done=password").into_response())
 }
 

@@ -166,7 +166,7 @@ pub async fn confirm_remove(
 }
 
 /// `POST /admin/security/passkeys/{id}/remove` (`csrf_token`, `confirm=yes`): removes
-/// the passkey unless it is the owner's last credential.
+/// the passkey unless it is the owner's last credential, and ends every other session.
 pub async fn remove(
     State(s): State<AppState>,
     session: AdminSession,
@@ -193,7 +193,12 @@ pub async fn remove(
         )
         .await;
     }
-    tracing::info!("passkey removed on the Security page");
+    // A session opened with the removed passkey (a lost phone) must not outlive it.
+    let ended = crate::db::auth::delete_sessions_except(&s.db, session.token_hash()).await?;
+    tracing::info!(
+        other_sessions_ended = ended,
+        "passkey removed on the Security page"
+    );
     Ok(Redirect::to("/admin/security?done=passkey-removed").into_response())
 }
 
