@@ -67,11 +67,17 @@ impl PasswordError {
 /// Hashes `password` and stores it as the owner's password, replacing any earlier one.
 /// Refuses passwords outside [`MIN_CHARS`]..=[`MAX_BYTES`].
 pub async fn set_password(store: &AuthStore, password: &str) -> Result<(), PasswordError> {
-    let password = normalise(password);
-    check(&password)?;
-    let hash = blocking(move || hash(&password)).await??;
+    let hash = hash_new(password).await?;
     store.store_password_hash(&hash, now()).await?;
     Ok(())
+}
+
+/// The stored form (a PHC string) of a new password, checked against the length rules
+/// but not stored: for callers that store it inside a transaction of their own.
+pub async fn hash_new(password: &str) -> Result<String, PasswordError> {
+    let password = normalise(password);
+    check(&password)?;
+    blocking(move || hash(&password)).await?
 }
 
 /// Whether `password` is the owner's password; `false` when none is set. The

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::time::to_db;
 
-use super::Db;
+use super::{Db, Tx};
 
 /// The stored password hash (a PHC string), if one was set.
 pub async fn load_password_hash(db: &Db) -> sqlx::Result<Option<String>> {
@@ -15,20 +15,39 @@ pub async fn load_password_hash(db: &Db) -> sqlx::Result<Option<String>> {
         .await
 }
 
+const STORE_PASSWORD: &str = "INSERT INTO owner_password (id, hash, created_at, changed_at) VALUES (1, ?, ?, ?) \
+     ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, changed_at = excluded.changed_at";
+
 /// Stores `hash` as the owner's password hash, replacing any earlier one; the first
 /// set time is kept, the change time moves.
 pub async fn store_password_hash(db: &Db, hash: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
     db.count(1);
     let now = to_db(now);
-    sqlx::query(
-        "INSERT INTO owner_password (id, hash, created_at, changed_at) VALUES (1, ?, ?, ?) \
-         ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, changed_at = excluded.changed_at",
-    )
-    .bind(hash)
-    .bind(&now)
-    .bind(&now)
-    .execute(db.pool())
-    .await?;
+    sqlx::query(STORE_PASSWORD)
+        .bind(hash)
+        .bind(&now)
+        .bind(&now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// [`store_password_hash`] inside `tx` (the first-run set-up spends its link in the
+/// same transaction).
+pub async fn store_password_hash_in(
+    db: &Db,
+    tx: &mut Tx,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    db.count(1);
+    let now = to_db(now);
+    sqlx::query(STORE_PASSWORD)
+        .bind(hash)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

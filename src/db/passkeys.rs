@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::time::to_db;
 
-use super::Db;
+use super::{Db, Tx};
 
 /// A stored passkey.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -49,6 +49,9 @@ pub async fn find(db: &Db, id: &str) -> sqlx::Result<Option<PasskeyRow>> {
     .await
 }
 
+const INSERT: &str = "INSERT INTO passkeys (id, name, credential, created_at) VALUES (?, ?, ?, ?) \
+     ON CONFLICT (id) DO NOTHING";
+
 /// Stores a newly registered passkey; `false` when one with this id already exists.
 pub async fn insert(
     db: &Db,
@@ -58,16 +61,34 @@ pub async fn insert(
     at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     db.count(1);
-    let done = sqlx::query(
-        "INSERT INTO passkeys (id, name, credential, created_at) VALUES (?, ?, ?, ?) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(id)
-    .bind(name)
-    .bind(credential)
-    .bind(to_db(at))
-    .execute(db.pool())
-    .await?;
+    let done = sqlx::query(INSERT)
+        .bind(id)
+        .bind(name)
+        .bind(credential)
+        .bind(to_db(at))
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// [`insert`] inside `tx` (the first-run set-up spends its link in the same
+/// transaction).
+pub async fn insert_in(
+    db: &Db,
+    tx: &mut Tx,
+    id: &str,
+    name: &str,
+    credential: &str,
+    at: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    db.count(1);
+    let done = sqlx::query(INSERT)
+        .bind(id)
+        .bind(name)
+        .bind(credential)
+        .bind(to_db(at))
+        .execute(&mut **tx)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 

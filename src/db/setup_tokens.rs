@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::time::to_db;
 
-use super::Db;
+use super::{Db, Tx};
 
 /// Stores a new token hash, good until `expires_at`.
 pub async fn insert(
@@ -38,8 +38,14 @@ pub async fn is_open(db: &Db, token_hash: &str, at: DateTime<Utc>) -> sqlx::Resu
 }
 
 /// Spends the token if [`is_open`] holds, in one statement (two tabs cannot both spend
-/// it); `false` when it was not open.
-pub async fn spend(db: &Db, token_hash: &str, at: DateTime<Utc>) -> sqlx::Result<bool> {
+/// it); `false` when it was not open. It runs inside `tx`, the transaction that also
+/// stores the new credential: the link is spent exactly when a credential is stored.
+pub async fn spend(
+    db: &Db,
+    tx: &mut Tx,
+    token_hash: &str,
+    at: DateTime<Utc>,
+) -> sqlx::Result<bool> {
     db.count(1);
     let at = to_db(at);
     let done = sqlx::query(
@@ -49,7 +55,7 @@ pub async fn spend(db: &Db, token_hash: &str, at: DateTime<Utc>) -> sqlx::Result
     .bind(&at)
     .bind(token_hash)
     .bind(&at)
-    .execute(db.pool())
+    .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }

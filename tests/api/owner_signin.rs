@@ -8,6 +8,7 @@ mod password;
 mod security;
 mod sessions;
 mod setup;
+mod setup_fails;
 
 pub use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use scraper::{Html, Selector};

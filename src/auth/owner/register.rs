@@ -131,9 +131,8 @@ pub fn credential_id(key: &Passkey) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.cred_id())
 }
 
-/// Stores a verified passkey.
-pub async fn store(s: &AppState, key: &Passkey, name: &str) -> Result<(), json::Refusal> {
-    let id = credential_id(key);
+/// A verified passkey as stored: its id and its JSON.
+pub fn stored_form(key: &Passkey) -> Result<(String, String), json::Refusal> {
     let credential = serde_json::to_string(key).map_err(|e| {
         tracing::error!(error = %e, "passkey cannot be serialised");
         Box::new(json::error(
@@ -142,16 +141,27 @@ pub async fn store(s: &AppState, key: &Passkey, name: &str) -> Result<(), json::
             "The passkey could not be stored.",
         ))
     })?;
+    Ok((credential_id(key), credential))
+}
+
+/// The answer when a passkey with this id is already stored.
+pub fn already_registered() -> json::Refusal {
+    Box::new(json::error(
+        StatusCode::CONFLICT,
+        "already_registered",
+        "This passkey is already registered.",
+    ))
+}
+
+/// Stores a verified passkey.
+pub async fn store(s: &AppState, key: &Passkey, name: &str) -> Result<(), json::Refusal> {
+    let (id, credential) = stored_form(key)?;
     match passkeys::insert(&s.db, &id, name, &credential, now()).await {
         Ok(true) => {
             tracing::info!(passkey = %name, "passkey registered");
             Ok(())
         }
-        Ok(false) => Err(Box::new(json::error(
-            StatusCode::CONFLICT,
-            "already_registered",
-            "This passkey is already registered.",
-        ))),
+        Ok(false) => Err(already_registered()),
         Err(e) => Err(Box::new(json::storage(&e))),
     }
 }

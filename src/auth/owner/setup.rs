@@ -24,7 +24,7 @@ use crate::auth::ratelimit::ClientAddr;
 use crate::auth::session;
 use crate::auth::urls::DEFAULT_NEXT;
 use crate::auth::views::{FailedPage, SetupPage};
-use crate::db::{passkeys, setup_tokens};
+use crate::db::{credentials, passkeys, setup_tokens};
 use crate::domain::time::now;
 use crate::error::{AppError, Result};
 use crate::site::layout::Layout;
@@ -117,8 +117,8 @@ async fn refused(s: &AppState) -> Result<Response> {
     Ok(no_store((status, Html(page.render()?)).into_response()))
 }
 
-/// `POST /auth/setup` (form: `token`, `password`, `password_again`): sets the password,
-/// spends the token, signs in, 303 to `/admin/`.
+/// `POST /auth/setup` (form: `token`, `password`, `password_again`): sets the password
+/// and spends the token (one transaction), signs in, 303 to `/admin/`.
 pub async fn with_password(State(s): State<AppState>, form: Bytes) -> Result<Response> {
     if !s.config.own_identity() {
         return Err(AppError::not_found());
@@ -147,18 +147,25 @@ pub async fn with_password(State(s): State<AppState>, form: Bytes) -> Result<Res
             )),
         );
     }
-    if !setup_tokens::spend(&s.db, &sha256_hex(&token), now()).await? {
-        return refused(&s).await;
-    }
-    let stored = match s.auth.owner.argon2.acquire().await {
-        Ok(_permit) => password::set_password(&s.auth.store, &new).await,
+    // Hashed first (slow, and it can fail): the link is spent only in the same
+    // transaction that stores the password, so it is never used up for nothing.
+    let hash = match s.auth.owner.argon2.acquire().await {
+        Ok(_permit) => password::hash_new(&new).await,
         Err(_) => {
             return Err(AppError::Internal(anyhow::anyhow!(
                 "the hashing gate is closed"
             )));
         }
     };
-    stored.map_err(|e| AppError::Internal(e.into()))?;
+    let hash = hash.map_err(|e| AppError::Internal(e.into()))?;
+    let at = now();
+    let mut tx = s.db.begin().await?;
+    if !setup_tokens::spend(&s.db, &mut tx, &sha256_hex(&token), at).await? {
+        drop(tx);
+        return refused(&s).await;
+    }
+    credentials::store_password_hash_in(&s.db, &mut tx, &hash, at).await?;
+    tx.commit().await?;
     tracing::info!("first-run set-up: password set");
     let cookie = session::create(&s, &s.config.me()).await?;
     let mut res = see_other(DEFAULT_NEXT);
@@ -222,13 +229,15 @@ pub async fn passkey_verify(
         Ok(x) => x,
         Err(res) => return *res,
     };
-    match setup_tokens::spend(&s.db, &token_hash, now()).await {
-        Ok(true) => {}
-        Ok(false) => return bad_token(),
+    let (id, credential) = match register::stored_form(&key) {
+        Ok(x) => x,
+        Err(res) => return *res,
+    };
+    // The link is spent in the transaction that stores the passkey: both or neither.
+    match spend_and_store(&s, &token_hash, &id, &name, &credential).await {
+        Ok(Ok(())) => {}
+        Ok(Err(res)) => return *res,
         Err(e) => return json::storage(&e),
-    }
-    if let Err(res) = register::store(&s, &key, &name).await {
-        return *res;
     }
     tracing::info!("first-run set-up: passkey registered");
     let cookie = match session::create(&s, &s.config.me()).await {
@@ -238,6 +247,28 @@ pub async fn passkey_verify(
     let mut res = json::ok(serde_json::json!({ "next": DEFAULT_NEXT }));
     res.headers_mut().append(header::SET_COOKIE, cookie);
     res
+}
+
+/// Spends the set-up token and stores the passkey in one transaction; a refusal (the
+/// link no longer open, the passkey already stored) rolls both back.
+async fn spend_and_store(
+    s: &AppState,
+    token_hash: &str,
+    id: &str,
+    name: &str,
+    credential: &str,
+) -> sqlx::Result<Result<(), json::Refusal>> {
+    let at = now();
+    let mut tx = s.db.begin().await?;
+    if !setup_tokens::spend(&s.db, &mut tx, token_hash, at).await? {
+        return Ok(Err(Box::new(bad_token())));
+    }
+    if !passkeys::insert_in(&s.db, &mut tx, id, name, credential, at).await? {
+        return Ok(Err(register::already_registered()));
+    }
+    tx.commit().await?;
+    tracing::info!(passkey = %name, "passkey registered");
+    Ok(Ok(()))
 }
 
 fn bad_token() -> Response {
