@@ -69,7 +69,7 @@ pub async fn start(
     form: Bytes,
 ) -> Response {
     if s.config.own_identity() {
-        return crate::auth::owner::signin::password(&s, &addr, &form).await;
+        return crate::auth::owner::signin::password(&s, &addr, &headers, &form).await;
     }
     if let Err(wait) = s.auth.limiter.check(&addr.0) {
         return AuthFailure::RateLimited(wait).respond(&s);

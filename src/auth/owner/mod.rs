@@ -3,7 +3,9 @@
 //! and the registration ceremony the set-up and Security pages share ([`register`]).
 //!
 //! Rate limits: failed passwords count per client ([`crate::auth::AuthState::limiter`],
-//! 10 a minute) and across all clients ([`OwnerAuth::global`]); passkey ceremonies have
+//! 10 a minute) and across all clients ([`OwnerAuth::global`]), except that a browser
+//! the owner signed in with before ([`device`]) is held only to its per-client limit,
+//! so strangers cannot lock the owner out; passkey ceremonies have
 //! their own, generous per-client limit ([`OwnerAuth::ceremonies_started`]), so a
 //! stranger guessing passwords cannot lock the owner out of the passkey path. At most
 //! [`ARGON2_AT_ONCE`] Argon2 computations (64 MiB each) run together.
@@ -18,6 +20,7 @@ use crate::app::AppState;
 use crate::auth::ratelimit::RateLimiter;
 
 pub mod ceremony;
+pub mod device;
 pub mod json;
 pub mod passkey;
 pub mod register;

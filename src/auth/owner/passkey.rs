@@ -14,7 +14,7 @@ use webauthn_rs::prelude::PublicKeyCredential;
 
 use crate::app::AppState;
 use crate::auth::owner::ceremony::Kind;
-use crate::auth::owner::{json, rp};
+use crate::auth::owner::{device, json, rp};
 use crate::auth::ratelimit::ClientAddr;
 use crate::auth::session;
 use crate::auth::urls::{DEFAULT_NEXT, safe_next};
@@ -132,6 +132,8 @@ pub async fn verify(State(s): State<AppState>, headers: HeaderMap, body: Bytes) 
     let next = safe_next(body.next.as_deref()).unwrap_or_else(|| DEFAULT_NEXT.to_string());
     let mut res = json::ok(serde_json::json!({ "next": next }));
     res.headers_mut().append(header::SET_COOKIE, cookie);
+    res.headers_mut()
+        .append(header::SET_COOKIE, device::issue(&s));
     res
 }
 

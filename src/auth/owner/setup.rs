@@ -18,7 +18,7 @@ use webauthn_rs::prelude::RegisterPublicKeyCredential;
 use crate::app::AppState;
 use crate::auth::crypto::{random_token, sha256_hex};
 use crate::auth::login::{param, see_other};
-use crate::auth::owner::{json, register, rp};
+use crate::auth::owner::{device, json, register, rp};
 use crate::auth::password::{self, MIN_CHARS};
 use crate::auth::ratelimit::ClientAddr;
 use crate::auth::session;
@@ -170,6 +170,8 @@ pub async fn with_password(State(s): State<AppState>, form: Bytes) -> Result<Res
     let cookie = session::create(&s, &s.config.me()).await?;
     let mut res = see_other(DEFAULT_NEXT);
     res.headers_mut().append(header::SET_COOKIE, cookie);
+    res.headers_mut()
+        .append(header::SET_COOKIE, device::issue(&s));
     Ok(res)
 }
 
@@ -246,6 +248,8 @@ pub async fn passkey_verify(
     };
     let mut res = json::ok(serde_json::json!({ "next": DEFAULT_NEXT }));
     res.headers_mut().append(header::SET_COOKIE, cookie);
+    res.headers_mut()
+        .append(header::SET_COOKIE, device::issue(&s));
     res
 }
 

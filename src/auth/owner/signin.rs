@@ -1,17 +1,19 @@
 //! `/auth/login` in own-identity mode: the page (a passkey button and the password
 //! form) and the password sign-in. Failed passwords are limited per client and across
 //! all clients; every attempt is counted before the hash is computed (so parallel
-//! guesses cannot slip past) and a right one is forgiven.
+//! guesses cannot slip past) and a right one is forgiven. A browser carrying the
+//! owner's known-device cookie ([`device`]) skips the global limit: strangers guessing
+//! from many addresses then delay only other strangers, never the owner's browser.
 
 use std::time::Duration;
 
 use askama::Template;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::auth::login::{param, see_other};
-use crate::auth::owner::{GLOBAL_KEY, rp};
+use crate::auth::owner::{GLOBAL_KEY, device, rp};
 use crate::auth::password;
 use crate::auth::ratelimit::ClientAddr;
 use crate::auth::urls::{DEFAULT_NEXT, safe_next};
@@ -65,8 +67,14 @@ pub async fn render(
 }
 
 /// `POST /auth/login` in own-identity mode: form fields `password` and `next`.
-/// Right → 303 to `next` with the session cookie; wrong → 401 page; too many → 429.
-pub async fn password(s: &AppState, addr: &ClientAddr, form: &[u8]) -> Response {
+/// Right → 303 to `next` with the session and known-device cookies; wrong → 401 page;
+/// too many → 429.
+pub async fn password(
+    s: &AppState,
+    addr: &ClientAddr,
+    headers: &HeaderMap,
+    form: &[u8],
+) -> Response {
     let next = safe_next(param(form, "next").as_deref());
     if let Err(wait) = s.auth.limiter.check(&addr.0) {
         tracing::warn!("password sign-in rate limited for this client");
@@ -79,7 +87,8 @@ pub async fn password(s: &AppState, addr: &ClientAddr, form: &[u8]) -> Response 
             wait,
         );
     }
-    if let Err(wait) = s.auth.owner.global.check(GLOBAL_KEY) {
+    let known = device::is_known(s, headers);
+    if !known && let Err(wait) = s.auth.owner.global.check(GLOBAL_KEY) {
         s.auth.limiter.forgive(&addr.0);
         tracing::warn!("password sign-in rate limited for all clients");
         let msg = format!(
@@ -99,13 +108,17 @@ pub async fn password(s: &AppState, addr: &ClientAddr, form: &[u8]) -> Response 
     match verdict {
         Ok(true) => {
             s.auth.limiter.forgive(&addr.0);
-            s.auth.owner.global.forgive(GLOBAL_KEY);
+            if !known {
+                s.auth.owner.global.forgive(GLOBAL_KEY);
+            }
             purge_expired(s).await;
             match session::create(s, &s.config.me()).await {
                 Ok(cookie) => {
                     tracing::info!("signed in with the password");
                     let mut res = see_other(next.as_deref().unwrap_or(DEFAULT_NEXT));
                     res.headers_mut().append(header::SET_COOKIE, cookie);
+                    res.headers_mut()
+                        .append(header::SET_COOKIE, device::issue(s));
                     res
                 }
                 Err(e) => {
