@@ -82,6 +82,11 @@ impl RateLimiter {
     }
 }
 
+/// The bucket a client address counts in: its /64 for IPv6, else the address itself.
+pub fn client_bucket(addr: &str) -> String {
+    bucket_key(addr).unwrap_or_else(|| addr.to_string())
+}
+
 /// The /64 an IPv6 address belongs to, as a bucket key; `None` for anything else.
 fn bucket_key(key: &str) -> Option<String> {
     let IpAddr::V6(ip) = key.parse::<IpAddr>().ok()?.to_canonical() else {

@@ -3,7 +3,9 @@
 //! browser's assertion, records the use and starts a session.
 //!
 //! Not subject to the password limits: a stranger guessing passwords cannot keep the
-//! owner from signing in this way. Its own per-client limit on starts is generous.
+//! owner from signing in this way. Its own per-client limit on starts is generous, and
+//! a browser with the owner's known-device cookie keeps its ceremony in a pool
+//! strangers cannot fill (see [`crate::auth::owner::ceremony`]).
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -13,7 +15,7 @@ use serde::Deserialize;
 use webauthn_rs::prelude::PublicKeyCredential;
 
 use crate::app::AppState;
-use crate::auth::owner::ceremony::Kind;
+use crate::auth::owner::ceremony::{Kind, Starter};
 use crate::auth::owner::{device, json, rp};
 use crate::auth::ratelimit::ClientAddr;
 use crate::auth::session;
@@ -34,7 +36,7 @@ pub struct VerifyBody {
 }
 
 /// `POST /auth/passkey/options` → `{"ceremony": id, "options": {"publicKey": …}}`.
-pub async fn options(State(s): State<AppState>, addr: ClientAddr) -> Response {
+pub async fn options(State(s): State<AppState>, addr: ClientAddr, headers: HeaderMap) -> Response {
     if !s.config.own_identity() {
         return not_here();
     }
@@ -71,7 +73,13 @@ pub async fn options(State(s): State<AppState>, addr: ClientAddr) -> Response {
             );
         }
     };
-    match s.auth.owner.ceremonies.start(Kind::SignIn(auth)) {
+    // The owner's known browser keeps its ceremony where strangers cannot push it out.
+    let by = if device::is_known(&s, &headers) {
+        Starter::Owner
+    } else {
+        Starter::Client(&addr.0)
+    };
+    match s.auth.owner.ceremonies.start(Kind::SignIn(auth), by) {
         Some(id) => json::ok(serde_json::json!({ "ceremony": id, "options": challenge })),
         None => busy(),
     }

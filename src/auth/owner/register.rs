@@ -9,7 +9,7 @@ use axum::response::Response;
 use webauthn_rs::prelude::{Passkey, RegisterPublicKeyCredential};
 
 use crate::app::AppState;
-use crate::auth::owner::ceremony::Kind;
+use crate::auth::owner::ceremony::{Kind, Starter};
 use crate::auth::owner::passkey::{busy, expired};
 use crate::auth::owner::{json, rp};
 use crate::auth::ratelimit::ClientAddr;
@@ -75,11 +75,13 @@ pub async fn start(s: &AppState, addr: &ClientAddr, bound_to: String, raw_name: 
                 );
             }
         };
-    match s.auth.owner.ceremonies.start(Kind::Register {
+    // Only the owner gets here (a session or a set-up link): the reserved pool.
+    let kind = Kind::Register {
         reg,
         bound_to,
         name,
-    }) {
+    };
+    match s.auth.owner.ceremonies.start(kind, Starter::Owner) {
         Some(id) => json::ok(serde_json::json!({ "ceremony": id, "options": challenge })),
         None => busy(),
     }

@@ -93,3 +93,52 @@ async fn without_passkeys_the_options_say_so() {
     let v: serde_json::Value = res.json().await.unwrap();
     assert_eq!(v["error"], "no_passkeys");
 }
+
+/// Starts a passkey sign-in (with a cookie when given); the ceremony's JSON.
+async fn options(srv: &TestServer, cookie: Option<&str>) -> serde_json::Value {
+    let res = post_json(srv, cookie, "/auth/passkey/options", serde_json::json!({})).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+/// Finishes a ceremony started with `options`; the status.
+async fn finish(
+    srv: &TestServer,
+    auth: &mut WebauthnAuthenticator<SoftPasskey>,
+    start: &serde_json::Value,
+) -> u16 {
+    let options = serde_json::from_value(start["options"].clone()).unwrap();
+    let credential = auth.do_authentication(origin(), options).unwrap();
+    let body = serde_json::json!({"ceremony": start["ceremony"], "credential": credential});
+    let res = post_json(srv, None, "/auth/passkey/verify", body).await;
+    res.status().as_u16()
+}
+
+#[tokio::test]
+async fn strangers_cannot_push_out_the_owners_ceremony() {
+    let srv = own_server(&[]).await;
+    let mut auth = authenticator();
+    let _ = setup_passkey(&srv, &mut auth, "Phone").await;
+    let share = starpunk::auth::owner::ceremony::PER_CLIENT;
+    // A browser nobody knows shares its address's few places with everyone there.
+    let mine = options(&srv, None).await;
+    for _ in 0..share {
+        options(&srv, None).await;
+    }
+    assert_eq!(finish(&srv, &mut auth, &mine).await, 400, "pushed out");
+    // The browser signed in before keeps its ceremony in the owner's own pool.
+    let signed = passkey_sign_in(&srv, &mut auth, "/admin/").await;
+    let device = signed
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("starpunk_device="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+        .expect("a passkey sign-in marks the browser");
+    let mine = options(&srv, Some(&device)).await;
+    for _ in 0..share * 2 {
+        options(&srv, None).await;
+    }
+    assert_eq!(finish(&srv, &mut auth, &mine).await, 200);
+}
