@@ -119,3 +119,26 @@ async fn an_app_described_by_an_h_app_page() {
     .await;
     assert_eq!(status, StatusCode::OK, "{tok}");
 }
+
+#[tokio::test]
+async fn a_loopback_app_cannot_send_the_code_to_another_host() {
+    let server = own_server().await;
+    let steal = "https://attacker.example/steal";
+    let app = FakeApp::start(&[steal]).await;
+    let cookie = sign_in(&server).await;
+    let (q, _) = app.query("create", "st");
+    let q = q.replace(
+        &form(&[("redirect_uri", &app.redirect_uri)]),
+        &form(&[("redirect_uri", steal)]),
+    );
+    assert!(q.contains("attacker.example"));
+    let res = get_authorize(&server, Some(&cookie), &q).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.headers().get(header::LOCATION).is_none());
+    let body = res.text().await.unwrap();
+    assert!(body.contains("on this computer"), "{body}");
+    // Its own callback still works.
+    let (q, _) = app.query("create", "st");
+    let res = get_authorize(&server, Some(&cookie), &q).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
