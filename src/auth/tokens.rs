@@ -32,6 +32,7 @@ mod grants;
 mod inspect;
 pub mod limit;
 pub mod scope;
+mod spent;
 
 pub use codes::{Pkce, Redeemed};
 pub use error::{GrantError, GrantType};
@@ -65,6 +66,8 @@ pub struct TokenService {
     failures: Arc<limit::FailureLimit>,
     /// Live access tokens already read (emptied by every revocation).
     cache: Arc<cache::AccessCache>,
+    /// Consent forms already answered, so each is used once.
+    spent: Arc<spent::SpentForms>,
 }
 
 impl std::fmt::Debug for TokenService {
@@ -87,6 +90,7 @@ impl TokenService {
                 limit::FAILURE_WINDOW,
             )),
             cache: Arc::default(),
+            spent: Arc::default(),
         }
     }
 
@@ -100,6 +104,12 @@ impl TokenService {
     /// Failed attempts at the token, introspection and revocation endpoints.
     pub fn failures(&self) -> &limit::FailureLimit {
         &self.failures
+    }
+
+    /// Marks the consent form signed `signature` answered until `until` (Unix
+    /// seconds); `false` when it already was, and must not be acted on again.
+    pub fn spend_consent(&self, signature: &str, until: i64) -> bool {
+        self.spent.spend(signature, until, self.now().timestamp())
     }
 
     fn now(&self) -> DateTime<Utc> {

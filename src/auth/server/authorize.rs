@@ -10,7 +10,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use url::Url;
 
-use super::consent::{ConsentPage, ScopeRow, Signed, data_url, describe, fetch_app};
+use super::consent::{
+    CONSENT_LIFETIME_SECS, ConsentPage, ScopeRow, Signed, data_url, describe, fetch_app,
+};
 use super::metadata::issuer;
 use super::request::{AuthzQuery, ClientError, PageError, check_rest, identify, redirect_with};
 use super::{CONSENT_PATH, OwnServer};
@@ -145,30 +147,40 @@ pub async fn decide(
         .collect::<Vec<_>>();
     let redirect = check_redirect_uri(&client_id, signed.redirect_uri, &listed)
         .map_err(|e| refused(PageError::Redirect(e)))?;
-    match get("decision") {
-        "approve" => {}
-        "deny" => {
-            let to = redirect_with(
-                &redirect,
-                &[("error", "access_denied"), ("state", signed.state)],
-                &issuer(&s),
-            );
-            return Ok(see_other(&to));
-        }
+    let approve = match get("decision") {
+        "approve" => true,
+        "deny" => false,
         _ => {
             return Err(AppError::BadRequest("Choose \"Allow\" or \"Deny\".".into()));
         }
-    }
+    };
     let requested = scope::parse(signed.requested_scope).unwrap_or_default();
     let ticked: Vec<String> = form
         .iter()
         .filter(|(k, _)| k == "scope")
         .map(|(_, v)| v.clone())
         .collect();
-    if !scope::within(&ticked, &requested) {
+    if approve && !scope::within(&ticked, &requested) {
         return Err(AppError::BadRequest(
             "A permission the application did not ask for cannot be granted.".into(),
         ));
+    }
+    // Each form is answered once: posted again it would mint another code.
+    let until = signed.issued_at.saturating_add(CONSENT_LIFETIME_SECS);
+    if !s.tokens.spend_consent(get("signature"), until) {
+        return Err(AppError::BadRequest(
+            "This consent form was already answered, so nothing more was granted. \
+             Go back to the application and sign in again if you need to."
+                .into(),
+        ));
+    }
+    if !approve {
+        let to = redirect_with(
+            &redirect,
+            &[("error", "access_denied"), ("state", signed.state)],
+            &issuer(&s),
+        );
+        return Ok(see_other(&to));
     }
     let pkce = (!signed.code_challenge.is_empty()).then_some(Pkce {
         method: "S256",

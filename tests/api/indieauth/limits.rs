@@ -1,4 +1,5 @@
-//! Guessers are stopped before they cost the store anything.
+//! Things that may happen once or a few times: a guesser is stopped before it costs the
+//! store a read, and a consent form is answered once.
 
 use reqwest::StatusCode;
 use starpunk::auth::crypto::random_token;
@@ -26,4 +27,24 @@ async fn a_blocked_micropub_client_costs_no_token_lookup() {
         0,
         "a blocked client is answered before the token is looked up"
     );
+}
+
+#[tokio::test]
+async fn a_consent_form_is_answered_once() {
+    let server = own_server().await;
+    let app = FakeApp::start(&[]).await;
+    let cookie = sign_in(&server).await;
+    let (q, _) = app.query("create", "st");
+    let page = get_authorize(&server, Some(&cookie), &q).await;
+    let consent = parse_consent(&page.text().await.unwrap());
+    let res = post_consent(&server, &cookie, &consent, &["create"], "approve", None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location_params(&res).1.contains_key("code"));
+    for decision in ["approve", "deny"] {
+        let res = post_consent(&server, &cookie, &consent, &["create"], decision, None).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{decision}");
+        assert!(res.headers().get("location").is_none());
+        let body = res.text().await.unwrap();
+        assert!(body.contains("already answered"), "{body}");
+    }
 }
