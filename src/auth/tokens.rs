@@ -31,6 +31,7 @@ mod error;
 mod grants;
 mod inspect;
 pub mod limit;
+mod pending;
 pub mod scope;
 mod spent;
 
@@ -68,6 +69,8 @@ pub struct TokenService {
     cache: Arc<cache::AccessCache>,
     /// Consent forms already answered, so each is used once.
     spent: Arc<spent::SpentForms>,
+    /// Applications as their open consent pages described them.
+    pending: Arc<pending::PendingApps>,
 }
 
 impl std::fmt::Debug for TokenService {
@@ -91,6 +94,7 @@ impl TokenService {
             )),
             cache: Arc::default(),
             spent: Arc::default(),
+            pending: Arc::default(),
         }
     }
 
@@ -110,6 +114,19 @@ impl TokenService {
     /// seconds); `false` when it already was, and must not be acted on again.
     pub fn spend_consent(&self, signature: &str, until: i64) -> bool {
         self.spent.spend(signature, until, self.now().timestamp())
+    }
+
+    /// Keeps what `app` said about itself on the consent page signed `signature`
+    /// until `until` (Unix seconds), for [`take_app`](Self::take_app).
+    pub fn hold_app(&self, signature: &str, app: crate::db::clients::KnownClient, until: i64) {
+        self.pending
+            .hold(signature, app, until, self.now().timestamp());
+    }
+
+    /// The description held for the consent form signed `signature`, if still there
+    /// (not after a restart, nor for a form that expired).
+    pub fn take_app(&self, signature: &str) -> Option<crate::db::clients::KnownClient> {
+        self.pending.take(signature, self.now().timestamp())
     }
 
     fn now(&self) -> DateTime<Utc> {

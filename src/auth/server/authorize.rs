@@ -18,7 +18,7 @@ use super::request::{AuthzQuery, ClientError, PageError, check_rest, identify, r
 use super::{CONSENT_PATH, OwnServer};
 use crate::app::AppState;
 use crate::auth::AdminSession;
-use crate::auth::client::{check_redirect_uri, is_unusual, parse_client_id};
+use crate::auth::client::{ClientInfo, check_redirect_uri, is_unusual, parse_client_id};
 use crate::auth::session::login_redirect;
 use crate::auth::tokens::{GrantError, Pkce, scope};
 use crate::db::clients::{KnownClient, remember};
@@ -62,6 +62,12 @@ pub async fn show(
         requested_scope: &requested_scope,
     };
     let signature = signed.sign(s.auth.key(), session.token_hash());
+    // Kept for the answer, so approving does not fetch the application again.
+    s.tokens.hold_app(
+        &signature,
+        described(&id.client_id, &info, logo.clone()),
+        issued_at.saturating_add(CONSENT_LIFETIME_SECS),
+    );
     let app_name = info.name.clone();
     let page = ConsentPage {
         l: Layout::new(&s.site, "Allow an application?"),
@@ -207,7 +213,7 @@ pub async fn decide(
             return Ok(back_to_client(&s, &redirect, &err, Some(signed.state)));
         }
     };
-    remember_app(&s, &client_id).await;
+    remember_app(&s, &client_id, s.tokens.take_app(get("signature"))).await;
     // Approvals are rare and human-paced: a fine moment to drop long-dead codes and
     // tokens, so the tables stay the size of what is live.
     if let Err(e) = s.tokens.purge_expired().await {
@@ -221,23 +227,38 @@ pub async fn decide(
     Ok(see_other(&to))
 }
 
-/// Keeps what the application says about itself for the admin's Apps page. A failure
-/// costs only that description, so it is logged and the approval goes on.
-async fn remember_app(s: &AppState, client_id: &Url) {
-    let (info, logo) = fetch_app(s, client_id).await;
+/// Keeps what the application says about itself for the admin's Apps page: as its
+/// consent page held it, or (after a restart) fetched again. A failure costs only that
+/// description, so it is logged and the approval goes on.
+async fn remember_app(s: &AppState, client_id: &Url, held: Option<KnownClient>) {
+    let known = match held.filter(|k| k.client_id == client_id.as_str()) {
+        Some(k) => k,
+        None => {
+            let (info, logo) = fetch_app(s, client_id).await;
+            described(client_id, &info, logo)
+        }
+    };
+    if let Err(e) = remember(&s.db, &known, now()).await {
+        tracing::warn!(error = %e, "could not save the application's description");
+    }
+}
+
+/// An application's description as the Apps page keeps it.
+fn described(
+    client_id: &Url,
+    info: &ClientInfo,
+    logo: Option<(&'static str, Vec<u8>)>,
+) -> KnownClient {
     let (logo_type, logo) = match logo {
         Some((mime, bytes)) => (Some(mime.to_string()), Some(bytes)),
         None => (None, None),
     };
-    let known = KnownClient {
+    KnownClient {
         client_id: client_id.to_string(),
-        name: info.name,
+        name: info.name.clone(),
         url: Some(info.url.to_string()),
         logo_type,
         logo,
-    };
-    if let Err(e) = remember(&s.db, &known, now()).await {
-        tracing::warn!(error = %e, "could not save the application's description");
     }
 }
 
