@@ -64,6 +64,10 @@ pub enum RedirectError {
         "The redirect_uri is not on the application's own site, and the application does not list it as one of its redirect addresses."
     )]
     NotListed,
+    #[error(
+        "The application runs on this computer (its client_id is a loopback address), so it can only be sent back to this computer."
+    )]
+    LoopbackElsewhere,
 }
 
 /// Parses a `client_id` by the IndieAuth rules: http or https, a path (an empty one
@@ -141,6 +145,12 @@ fn has_dot_segment(raw: &str) -> bool {
 /// be absolute, without fragment or credentials, and not a scheme a browser would run
 /// (`javascript:`, `data:`…). A native app's own scheme (`com.example.app:/cb`) is
 /// allowed when listed.
+///
+/// A loopback `client_id` (`localhost`, 127.0.0.0/8, `[::1]`) is a program on the
+/// computer that serves it, and anything listening on a local port can publish its
+/// information: its redirect URI must be on a loopback host too (any port), whatever
+/// it lists, so a local page cannot send codes to another site. (Any loopback name,
+/// not only the client's own: `localhost` and 127.0.0.1 are the same computer.)
 pub fn check_redirect_uri(
     client_id: &Url,
     redirect_uri: &str,
@@ -170,6 +180,9 @@ pub fn check_redirect_uri(
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(RedirectError::Credentials);
+    }
+    if is_loopback(client_id) && !is_loopback(&url) {
+        return Err(RedirectError::LoopbackElsewhere);
     }
     if same_origin(&url, client_id) || listed.contains(&url) {
         Ok(url)

@@ -178,6 +178,37 @@ fn redirect_elsewhere_must_be_listed_exactly() {
 }
 
 #[test]
+fn a_loopback_client_is_sent_back_only_to_this_computer() {
+    for (id, same) in [
+        ("http://127.0.0.1:4000/app", "http://127.0.0.1:5000/cb"),
+        ("http://localhost:4000/app", "http://localhost/cb"),
+        ("http://[::1]:4000/app", "http://[::1]:4001/cb"),
+    ] {
+        let id = url(id);
+        let listed = [
+            url(same),
+            url("http://localhost:4000/cb"),
+            url("https://attacker.example/steal"),
+            url("http://192.168.1.2:4000/cb"),
+            url("com.example.app:/auth"),
+        ];
+        assert!(check_redirect_uri(&id, same, &listed).is_ok(), "{id}");
+        assert!(check_redirect_uri(&id, "http://localhost:4000/cb", &listed).is_ok());
+        for other in [
+            "https://attacker.example/steal",
+            "http://192.168.1.2:4000/cb",
+            "com.example.app:/auth",
+        ] {
+            assert_eq!(
+                check_redirect_uri(&id, other, &listed),
+                Err(RedirectError::LoopbackElsewhere),
+                "{id} {other}"
+            );
+        }
+    }
+}
+
+#[test]
 fn redirect_shapes_are_checked_even_when_listed() {
     let id = url("https://app.example/");
     let listed = [url("https://app.example/cb#f"), url("javascript:alert(1)")];

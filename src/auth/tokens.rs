@@ -31,7 +31,9 @@ mod error;
 mod grants;
 mod inspect;
 pub mod limit;
+mod pending;
 pub mod scope;
+mod spent;
 
 pub use codes::{Pkce, Redeemed};
 pub use error::{GrantError, GrantType};
@@ -65,6 +67,10 @@ pub struct TokenService {
     failures: Arc<limit::FailureLimit>,
     /// Live access tokens already read (emptied by every revocation).
     cache: Arc<cache::AccessCache>,
+    /// Consent forms already answered, so each is used once.
+    spent: Arc<spent::SpentForms>,
+    /// Applications as their open consent pages described them.
+    pending: Arc<pending::PendingApps>,
 }
 
 impl std::fmt::Debug for TokenService {
@@ -87,6 +93,8 @@ impl TokenService {
                 limit::FAILURE_WINDOW,
             )),
             cache: Arc::default(),
+            spent: Arc::default(),
+            pending: Arc::default(),
         }
     }
 
@@ -100,6 +108,25 @@ impl TokenService {
     /// Failed attempts at the token, introspection and revocation endpoints.
     pub fn failures(&self) -> &limit::FailureLimit {
         &self.failures
+    }
+
+    /// Marks the consent form signed `signature` answered until `until` (Unix
+    /// seconds); `false` when it already was, and must not be acted on again.
+    pub fn spend_consent(&self, signature: &str, until: i64) -> bool {
+        self.spent.spend(signature, until, self.now().timestamp())
+    }
+
+    /// Keeps what `app` said about itself on the consent page signed `signature`
+    /// until `until` (Unix seconds), for [`take_app`](Self::take_app).
+    pub fn hold_app(&self, signature: &str, app: crate::db::clients::KnownClient, until: i64) {
+        self.pending
+            .hold(signature, app, until, self.now().timestamp());
+    }
+
+    /// The description held for the consent form signed `signature`, if still there
+    /// (not after a restart, nor for a form that expired).
+    pub fn take_app(&self, signature: &str) -> Option<crate::db::clients::KnownClient> {
+        self.pending.take(signature, self.now().timestamp())
     }
 
     fn now(&self) -> DateTime<Utc> {

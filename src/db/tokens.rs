@@ -251,15 +251,26 @@ pub async fn revoke_grant_of(db: &Db, token_hash: &str, at: DateTime<Utc>) -> sq
     Ok(done.rows_affected())
 }
 
-/// Revokes every live token held by a client.
-pub async fn revoke_client(db: &Db, client_id: &str, at: DateTime<Utc>) -> sqlx::Result<u64> {
-    db.count(1);
+/// Revokes every live token held by a client, and spends its unused codes so none
+/// issued just before can be exchanged afterwards. Returns how many tokens were live.
+pub async fn revoke_client(
+    db: &Db,
+    tx: &mut Tx,
+    client_id: &str,
+    at: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    db.count(2);
+    sqlx::query("UPDATE auth_codes SET used_at = ? WHERE client_id = ? AND used_at IS NULL")
+        .bind(to_db(at))
+        .bind(client_id)
+        .execute(&mut **tx)
+        .await?;
     let done = sqlx::query(
         "UPDATE issued_tokens SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL",
     )
     .bind(to_db(at))
     .bind(client_id)
-    .execute(db.pool())
+    .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
 }

@@ -20,6 +20,7 @@ use crate::auth::crypto::sha256_hex;
 use crate::auth::endpoints;
 use crate::auth::fetch::send_capped;
 use crate::auth::ratelimit::{ClientAddr, RateLimiter};
+use crate::auth::tokens::limit::FailureLimit;
 use crate::auth::urls::same_profile;
 
 /// Longest an answer of the token endpoint is reused.
@@ -158,6 +159,10 @@ pub struct Tokens {
     /// token cannot make the site hammer the owner's token endpoint. A real client
     /// needs one check per token every five minutes.
     checks: RateLimiter,
+    /// Refused tokens per client address, for local checks: looked at before the
+    /// store is read, so a blocked guesser costs nothing, and filled only by refusals,
+    /// so an app posting all day with a valid token is never slowed.
+    refusals: FailureLimit,
     /// Token hash → when the answer expires, and the answer (`None`: not valid).
     cache: Mutex<HashMap<String, (Instant, Option<Grant>)>>,
     /// Whether answers are cached (remote checks); local checks are cheaper than the
@@ -177,6 +182,7 @@ impl Tokens {
         Tokens {
             verifier,
             checks: RateLimiter::new(CHECKS_PER_MINUTE, Duration::from_secs(60)),
+            refusals: FailureLimit::new(CHECKS_PER_MINUTE, Duration::from_secs(60)),
             cache: Mutex::new(HashMap::new()),
             remember: true,
         }
@@ -227,10 +233,13 @@ impl Tokens {
                 // A remote check costs the owner's token endpoint a request, so every
                 // unknown token counts; a local one is a single indexed read, so only
                 // refused tokens count there (own tokens are never cached, and an app
-                // posting all day must not be slowed down).
-                if self.remember
-                    && let Err(wait) = self.checks.check(&client.0)
-                {
+                // posting all day must not be slowed down), but a client refused too
+                // often is stopped before the read.
+                if self.remember {
+                    if let Err(wait) = self.checks.check(&client.0) {
+                        return Err(MicropubError::rate_limited(wait));
+                    }
+                } else if let Some(wait) = self.refusals.blocked(&client.0) {
                     return Err(MicropubError::rate_limited(wait));
                 }
                 let g = self
@@ -240,10 +249,8 @@ impl Tokens {
                     .map_err(|e| match e {
                         TokenError::Invalid => {
                             self.store(key.clone(), None, REFUSAL_CACHED_FOR);
-                            if !self.remember
-                                && let Err(wait) = self.checks.check(&client.0)
-                            {
-                                return MicropubError::rate_limited(wait);
+                            if !self.remember {
+                                self.refusals.failed(&client.0);
                             }
                             invalid()
                         }

@@ -5,5 +5,6 @@
 mod clients;
 mod endpoints;
 mod journey;
+mod limits;
 mod refusals;
 mod support;

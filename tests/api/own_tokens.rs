@@ -3,6 +3,7 @@
 //! giving the service another clock, never by sleeping.
 
 mod codes;
+mod grant_edges;
 mod grants;
 
 use std::sync::{Arc, Mutex};

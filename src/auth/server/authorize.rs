@@ -10,13 +10,15 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use url::Url;
 
-use super::consent::{ConsentPage, ScopeRow, Signed, data_url, describe, fetch_app};
+use super::consent::{
+    CONSENT_LIFETIME_SECS, ConsentPage, ScopeRow, Signed, data_url, describe, fetch_app,
+};
 use super::metadata::issuer;
 use super::request::{AuthzQuery, ClientError, PageError, check_rest, identify, redirect_with};
 use super::{CONSENT_PATH, OwnServer};
 use crate::app::AppState;
 use crate::auth::AdminSession;
-use crate::auth::client::{check_redirect_uri, is_unusual, parse_client_id};
+use crate::auth::client::{ClientInfo, check_redirect_uri, is_unusual, parse_client_id};
 use crate::auth::session::login_redirect;
 use crate::auth::tokens::{GrantError, Pkce, scope};
 use crate::db::clients::{KnownClient, remember};
@@ -60,6 +62,12 @@ pub async fn show(
         requested_scope: &requested_scope,
     };
     let signature = signed.sign(s.auth.key(), session.token_hash());
+    // Kept for the answer, so approving does not fetch the application again.
+    s.tokens.hold_app(
+        &signature,
+        described(&id.client_id, &info, logo.clone()),
+        issued_at.saturating_add(CONSENT_LIFETIME_SECS),
+    );
     let app_name = info.name.clone();
     let page = ConsentPage {
         l: Layout::new(&s.site, "Allow an application?"),
@@ -145,30 +153,40 @@ pub async fn decide(
         .collect::<Vec<_>>();
     let redirect = check_redirect_uri(&client_id, signed.redirect_uri, &listed)
         .map_err(|e| refused(PageError::Redirect(e)))?;
-    match get("decision") {
-        "approve" => {}
-        "deny" => {
-            let to = redirect_with(
-                &redirect,
-                &[("error", "access_denied"), ("state", signed.state)],
-                &issuer(&s),
-            );
-            return Ok(see_other(&to));
-        }
+    let approve = match get("decision") {
+        "approve" => true,
+        "deny" => false,
         _ => {
             return Err(AppError::BadRequest("Choose \"Allow\" or \"Deny\".".into()));
         }
-    }
+    };
     let requested = scope::parse(signed.requested_scope).unwrap_or_default();
     let ticked: Vec<String> = form
         .iter()
         .filter(|(k, _)| k == "scope")
         .map(|(_, v)| v.clone())
         .collect();
-    if !scope::within(&ticked, &requested) {
+    if approve && !scope::within(&ticked, &requested) {
         return Err(AppError::BadRequest(
             "A permission the application did not ask for cannot be granted.".into(),
         ));
+    }
+    // Each form is answered once: posted again it would mint another code.
+    let until = signed.issued_at.saturating_add(CONSENT_LIFETIME_SECS);
+    if !s.tokens.spend_consent(get("signature"), until) {
+        return Err(AppError::BadRequest(
+            "This consent form was already answered, so nothing more was granted. \
+             Go back to the application and sign in again if you need to."
+                .into(),
+        ));
+    }
+    if !approve {
+        let to = redirect_with(
+            &redirect,
+            &[("error", "access_denied"), ("state", signed.state)],
+            &issuer(&s),
+        );
+        return Ok(see_other(&to));
     }
     let pkce = (!signed.code_challenge.is_empty()).then_some(Pkce {
         method: "S256",
@@ -195,7 +213,7 @@ pub async fn decide(
             return Ok(back_to_client(&s, &redirect, &err, Some(signed.state)));
         }
     };
-    remember_app(&s, &client_id).await;
+    remember_app(&s, &client_id, s.tokens.take_app(get("signature"))).await;
     // Approvals are rare and human-paced: a fine moment to drop long-dead codes and
     // tokens, so the tables stay the size of what is live.
     if let Err(e) = s.tokens.purge_expired().await {
@@ -209,23 +227,38 @@ pub async fn decide(
     Ok(see_other(&to))
 }
 
-/// Keeps what the application says about itself for the admin's Apps page. A failure
-/// costs only that description, so it is logged and the approval goes on.
-async fn remember_app(s: &AppState, client_id: &Url) {
-    let (info, logo) = fetch_app(s, client_id).await;
+/// Keeps what the application says about itself for the admin's Apps page: as its
+/// consent page held it, or (after a restart) fetched again. A failure costs only that
+/// description, so it is logged and the approval goes on.
+async fn remember_app(s: &AppState, client_id: &Url, held: Option<KnownClient>) {
+    let known = match held.filter(|k| k.client_id == client_id.as_str()) {
+        Some(k) => k,
+        None => {
+            let (info, logo) = fetch_app(s, client_id).await;
+            described(client_id, &info, logo)
+        }
+    };
+    if let Err(e) = remember(&s.db, &known, now()).await {
+        tracing::warn!(error = %e, "could not save the application's description");
+    }
+}
+
+/// An application's description as the Apps page keeps it.
+fn described(
+    client_id: &Url,
+    info: &ClientInfo,
+    logo: Option<(&'static str, Vec<u8>)>,
+) -> KnownClient {
     let (logo_type, logo) = match logo {
         Some((mime, bytes)) => (Some(mime.to_string()), Some(bytes)),
         None => (None, None),
     };
-    let known = KnownClient {
+    KnownClient {
         client_id: client_id.to_string(),
-        name: info.name,
+        name: info.name.clone(),
         url: Some(info.url.to_string()),
         logo_type,
         logo,
-    };
-    if let Err(e) = remember(&s.db, &known, now()).await {
-        tracing::warn!(error = %e, "could not save the application's description");
     }
 }
 

@@ -100,7 +100,10 @@ impl Signed<'_> {
 
     /// Whether `signature` is this form's, for this session, and not too old at `now`.
     pub fn verify(&self, key: &[u8], session_hash: &str, signature: &str, now: i64) -> bool {
-        let age = now - self.issued_at;
+        // `issued_at` comes from the form: a huge or negative value must not overflow.
+        let Some(age) = now.checked_sub(self.issued_at) else {
+            return false;
+        };
         (0..=CONSENT_LIFETIME_SECS).contains(&age)
             && ct_eq(
                 self.sign(key, session_hash).as_bytes(),
@@ -166,6 +169,18 @@ mod tests {
         assert!(!signed("s").verify(b"other", "session", &sig, 1060));
         assert!(!signed("s").verify(b"key", "session", &sig, 1000 + CONSENT_LIFETIME_SECS + 1));
         assert!(!signed("s").verify(b"key", "session", &sig, 999));
+    }
+
+    #[test]
+    fn extreme_issued_at_is_refused_without_overflow() {
+        for (issued_at, now) in [(i64::MIN, 1000), (i64::MIN, i64::MAX), (i64::MAX, 1000)] {
+            let form = Signed {
+                issued_at,
+                ..signed("s")
+            };
+            let sig = form.sign(b"key", "session");
+            assert!(!form.verify(b"key", "session", &sig, now));
+        }
     }
 
     #[test]

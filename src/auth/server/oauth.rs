@@ -250,9 +250,11 @@ pub async fn bearer_grant(
         ))
 }
 
-/// The answer to a CORS preflight: any origin may send a bearer token and a body.
+/// The answer to a CORS preflight: any origin may send a bearer token and a body. It
+/// carries `Allow-Origin` itself, since `/auth/authorize` (code redemption) shares its
+/// route with the consent page and so sits outside the [`cors`] layer.
 pub async fn preflight(_own: super::OwnServer) -> Response {
-    (
+    let mut res = (
         StatusCode::NO_CONTENT,
         [
             (
@@ -269,7 +271,9 @@ pub async fn preflight(_own: super::OwnServer) -> Response {
             ),
         ],
     )
-        .into_response()
+        .into_response();
+    add_cors(&mut res);
+    res
 }
 
 /// CORS on every answer of the machine-facing endpoints, errors included. No

@@ -148,6 +148,12 @@ pub fn check_rest(q: &AuthzQuery, require_pkce: bool) -> Result<Asked, ClientErr
                 "code_challenge must be an S256 challenge (43 base64url characters).",
             ));
         }
+        (None, Some("S256")) => {
+            return Err(err(
+                "invalid_request",
+                "code_challenge is missing; send it with code_challenge_method=S256.",
+            ));
+        }
         (_, Some(_)) => {
             return Err(err(
                 "invalid_request",

@@ -108,3 +108,14 @@ fn error_redirect_keeps_the_query() {
         "https://app.example/cb?x=1&error=access_denied&state=a+b&iss=https%3A%2F%2Fblog.example%2F"
     );
 }
+
+#[test]
+fn a_method_without_a_challenge_says_the_challenge_is_missing() {
+    let e = check_rest(&query("&code_challenge_method=S256"), false).unwrap_err();
+    assert_eq!(e.error, "invalid_request");
+    assert!(
+        e.description.contains("code_challenge is missing"),
+        "{}",
+        e.description
+    );
+}

@@ -70,7 +70,14 @@ impl TokenService {
             ));
         }
         let issued = self
-            .insert_pair(&mut tx, &facts, &redeemed.scopes, with_refresh, now, None)
+            .insert_pair(
+                &mut tx,
+                &facts,
+                &redeemed.scopes,
+                with_refresh.then_some(&redeemed.scopes[..]),
+                now,
+                None,
+            )
             .await?;
         tx.commit().await?;
         Ok(issued)
@@ -107,7 +114,14 @@ impl TokenService {
                 lifetime: lifetime.filter(|d| !d.is_zero()),
             };
             let issued = self
-                .insert_pair(&mut tx, &facts, &redeemed.scopes, true, now, None)
+                .insert_pair(
+                    &mut tx,
+                    &facts,
+                    &redeemed.scopes,
+                    Some(&redeemed.scopes[..]),
+                    now,
+                    None,
+                )
                 .await?;
             Ok((redeemed, issued))
         }
@@ -170,8 +184,10 @@ impl TokenService {
                 .and_then(|s| u64::try_from(s).ok())
                 .map(Duration::from_secs),
         };
+        // Only the access token is narrowed: the new refresh token keeps the whole
+        // grant (RFC 6749 §6), so a later refresh may ask for the rest again.
         let issued = self
-            .insert_pair(&mut tx, &facts, &scopes, true, now, Some(now))
+            .insert_pair(&mut tx, &facts, &scopes, Some(&granted), now, Some(now))
             .await?;
         let successor = issued.refresh_token.as_deref().map(sha256_hex);
         if !q::rotate(
@@ -207,25 +223,32 @@ impl TokenService {
         Ok(q::purge(&self.db, now - span(CODES_KEPT), now - span(TOKENS_KEPT)).await?)
     }
 
-    /// Revokes every token held by `client_id` (the admin's "Apps" page); returns how
-    /// many were live.
+    /// Revokes every token held by `client_id` (the admin's "Apps" page), and marks
+    /// its unredeemed codes used so a code approved moments before cannot bring the
+    /// app back; returns how many tokens were live.
     pub async fn revoke_client(&self, client_id: &str) -> Result<u64, GrantError> {
-        let n = q::revoke_client(&self.db, client_id, self.now()).await?;
+        let mut tx = self.db.begin().await?;
+        let n = q::revoke_client(&self.db, &mut tx, client_id, self.now()).await?;
+        tx.commit().await?;
         self.cache.invalidate();
         Ok(n)
     }
 
-    /// Inserts an access token and, when asked, a refresh token for one grant.
+    /// Inserts an access token for `scopes` and, when `refresh_scopes` is given, a
+    /// refresh token carrying those (the grant's whole scope) for one grant.
     async fn insert_pair(
         &self,
         tx: &mut Tx,
         g: &GrantFacts<'_>,
         scopes: &[String],
-        with_refresh: bool,
+        refresh_scopes: Option<&[String]>,
         now: DateTime<Utc>,
         last_used: Option<DateTime<Utc>>,
     ) -> Result<Issued, GrantError> {
-        let row = |kind: &str, token: &str, lifetime: Option<chrono::Duration>| TokenRow {
+        let row = |kind: &str,
+                   token: &str,
+                   scopes: &[String],
+                   lifetime: Option<chrono::Duration>| TokenRow {
             token_hash: sha256_hex(token),
             kind: kind.to_string(),
             client_id: g.client_id.to_string(),
@@ -243,14 +266,14 @@ impl TokenService {
         };
         let access = random_token();
         let access_life = g.lifetime.map(span);
-        q::insert_token(&self.db, tx, &row("access", &access, access_life)).await?;
-        let refresh = if with_refresh {
+        q::insert_token(&self.db, tx, &row("access", &access, scopes, access_life)).await?;
+        let refresh = if let Some(refresh_scopes) = refresh_scopes {
             let token = random_token();
             let life = g
                 .lifetime
                 .and_then(|d| d.checked_mul(REFRESH_LIFETIME_FACTOR))
                 .map(span);
-            q::insert_token(&self.db, tx, &row("refresh", &token, life)).await?;
+            q::insert_token(&self.db, tx, &row("refresh", &token, refresh_scopes, life)).await?;
             Some(token)
         } else {
             None

@@ -70,6 +70,7 @@ async fn cors_preflight_on_the_token_endpoint() {
         "/auth/introspect",
         "/auth/revoke",
         "/auth/userinfo",
+        "/auth/authorize",
     ] {
         let res = server
             .client()
@@ -90,7 +91,31 @@ async fn cors_preflight_on_the_token_endpoint() {
                 .contains("Authorization")
         );
         assert!(h.get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS).is_none());
+        assert!(
+            h[header::ACCESS_CONTROL_ALLOW_METHODS]
+                .to_str()
+                .unwrap()
+                .contains("POST"),
+            "{path}"
+        );
     }
+    // The consent form is the owner's, posted from our own page: no CORS there.
+    let res = server
+        .client()
+        .request(
+            reqwest::Method::OPTIONS,
+            server.url("/auth/authorize/consent"),
+        )
+        .header(header::ORIGIN, "https://app.example")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none()
+    );
 }
 
 #[tokio::test]

@@ -45,8 +45,8 @@ async fn a_refresh_never_widens_the_scope() {
     // Refused without using the token up.
     let narrowed = svc.refresh(&refresh, CLIENT, Some("create")).await.unwrap();
     let refresh = narrowed.refresh_token.unwrap();
-    // Nor back to what was granted before a narrowing, by another client, or with
-    // an access token in place of the refresh token.
+    // Nor widened by another client, or with an access token in place of the
+    // refresh token.
     let again = svc.refresh(&refresh, CLIENT, None).await.unwrap();
     assert_eq!(again.scope, "create");
     let refresh = again.refresh_token.unwrap();
