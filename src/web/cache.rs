@@ -1,6 +1,7 @@
 //! A small bounded cache of rendered public responses (pages and feeds), invalidated by
 //! every write through the site's [`Generation`], plus conditional-GET handling
-//! (`ETag` / `If-None-Match`, `Last-Modified` / `If-Modified-Since` → 304).
+//! (`ETag` / `If-None-Match`, `Last-Modified` / `If-Modified-Since` → 304), and the
+//! choice among the body's content codings (see [`crate::web::encoding`]).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -14,14 +15,16 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::generation::Generation;
+use crate::web::encoding::{self, Coding};
 
 /// Room for the headers a cached response ends up with: up to five of its own, five
 /// from the site layer, and a `Set-Cookie` or `Vary` to spare.
 const RESPONSE_HEADERS: usize = 12;
 
-/// A rendered response body with its validators.
+/// A rendered response body with its validators, and its compressed versions.
 #[derive(Debug)]
 pub struct Cached {
+    /// The identity (uncompressed) body.
     pub body: Bytes,
     pub content_type: &'static str,
     pub etag: HeaderValue,
@@ -29,12 +32,24 @@ pub struct Cached {
     pub cache_control: &'static str,
     /// Whether the response varies by `Accept` (the negotiated `/feed`).
     pub vary_accept: bool,
+    /// The body in brotli and in gzip, each only when compressible and smaller.
+    br: Option<Variant>,
+    gzip: Option<Variant>,
     generation: u64,
     made: Instant,
 }
 
+/// A compressed body and its own strong entity tag.
+#[derive(Debug)]
+struct Variant {
+    body: Bytes,
+    etag: HeaderValue,
+}
+
 impl Cached {
-    /// Wraps a freshly rendered body, computing a strong ETag from its bytes.
+    /// Wraps a freshly rendered body, computing a strong ETag from its bytes, and — for
+    /// text above [`encoding::MIN_COMPRESS`] — its brotli and gzip versions, once here
+    /// rather than per request.
     pub fn new(
         body: impl Into<Bytes>,
         content_type: &'static str,
@@ -42,8 +57,23 @@ impl Cached {
     ) -> Self {
         let body = body.into();
         let digest = Sha256::digest(&body);
-        let tag = format!("\"{}\"", hex(&digest[..16]));
+        let hash = hex(&digest[..16]);
+        let tag = format!("\"{hash}\"");
+        let variant = |coding: Coding, compress: fn(&[u8]) -> Option<Bytes>| {
+            if body.len() < encoding::MIN_COMPRESS || !encoding::compressible(content_type) {
+                return None;
+            }
+            let etag = format!("\"{hash}{}\"", coding.etag_suffix());
+            Some(Variant {
+                body: compress(&body)?,
+                etag: HeaderValue::from_str(&etag).ok()?,
+            })
+        };
+        let br = variant(Coding::Br, encoding::brotli);
+        let gzip = variant(Coding::Gzip, encoding::gzip);
         Cached {
+            br,
+            gzip,
             etag: HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"0\"")),
             last_modified: last_modified.and_then(|t| {
                 let st = SystemTime::UNIX_EPOCH + Duration::from_secs(t.timestamp().max(0) as u64);
@@ -64,13 +94,19 @@ impl Cached {
         self
     }
 
-    /// The response for a request with `headers`: 304 when the client's copy is current.
+    /// The response for a request with `headers`: in the coding its `Accept-Encoding`
+    /// prefers, or 304 when the client's copy of that coding is current.
     pub fn respond(&self, headers: &HeaderMap) -> Response<Body> {
-        let not_modified = is_not_modified(headers, &self.etag, self.last_modified.as_ref());
+        let coding = encoding::negotiate(headers, self.br.is_some(), self.gzip.is_some());
+        let (body, etag) = match (coding, &self.br, &self.gzip) {
+            (Coding::Br, Some(v), _) | (Coding::Gzip, _, Some(v)) => (&v.body, &v.etag),
+            _ => (&self.body, &self.etag),
+        };
+        let not_modified = is_not_modified(headers, etag, self.last_modified.as_ref());
         let mut res = if not_modified {
             Response::new(Body::empty())
         } else {
-            Response::new(Body::from(self.body.clone()))
+            Response::new(Body::from(body.clone()))
         };
         if not_modified {
             *res.status_mut() = StatusCode::NOT_MODIFIED;
@@ -84,8 +120,11 @@ impl Cached {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(self.content_type),
             );
+            if let Some(ce) = coding.header() {
+                h.insert(header::CONTENT_ENCODING, ce);
+            }
         }
-        h.insert(header::ETAG, self.etag.clone());
+        h.insert(header::ETAG, etag.clone());
         if let Some(lm) = &self.last_modified {
             h.insert(header::LAST_MODIFIED, lm.clone());
         }
@@ -93,8 +132,16 @@ impl Cached {
             header::CACHE_CONTROL,
             HeaderValue::from_static(self.cache_control),
         );
-        if self.vary_accept {
-            h.insert(header::VARY, HeaderValue::from_static("Accept"));
+        // Only an entry with compressed versions was negotiated by encoding; a 304 and
+        // an identity answer carry the Vary too, so no cache hands them to the others.
+        let vary = match (self.vary_accept, self.br.is_some() || self.gzip.is_some()) {
+            (true, true) => Some("Accept, Accept-Encoding"),
+            (true, false) => Some("Accept"),
+            (false, true) => Some("Accept-Encoding"),
+            (false, false) => None,
+        };
+        if let Some(vary) = vary {
+            h.insert(header::VARY, HeaderValue::from_static(vary));
         }
         res
     }

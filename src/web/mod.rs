@@ -8,6 +8,7 @@ use crate::app::AppState;
 pub mod admin;
 pub mod assets;
 pub mod cache;
+pub mod encoding;
 pub mod errors;
 pub mod headers;
 pub mod health;

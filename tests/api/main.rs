@@ -10,6 +10,7 @@ mod auth;
 mod bombs;
 mod cli;
 mod client_info;
+mod compression;
 mod crawlers;
 mod errors;
 mod feeds;
