@@ -14,7 +14,7 @@
 #   REPEATS=3              measured runs per route and server; the report shows medians
 #   STARTUP_RUNS=5         start-up measurements; the report shows the median
 #   NOTES=10000            notes to generate and import
-#   BENCH_PORT, BENCH_NGINX_PORT   loopback ports (default: free ones)
+#   BENCH_PORT, BENCH_NGINX_PORT, BENCH_NGINX_GZ_PORT   loopback ports (default: free ones)
 #   STARPUNK_BIN=target/release/starpunk
 #   SKIP_SETUP=1, SKIP_BUILD=1     skip scripts/setup.sh --bench / cargo build --release
 #   BENCH_STRICT=1         exit 1 when a goal is missed (the report is written anyway)
@@ -92,8 +92,14 @@ free_port() {
 PORT=${BENCH_PORT:-$(free_port)}
 NGINX_PORT=${BENCH_NGINX_PORT:-$(free_port)}
 while [ "$NGINX_PORT" = "$PORT" ]; do NGINX_PORT=$(free_port); done
+# The peer for the compressed routes: the same nginx, `gzip on; gzip_comp_level 6`.
+NGINX_GZ_PORT=${BENCH_NGINX_GZ_PORT:-$(free_port)}
+while [ "$NGINX_GZ_PORT" = "$PORT" ] || [ "$NGINX_GZ_PORT" = "$NGINX_PORT" ]; do
+  NGINX_GZ_PORT=$(free_port)
+done
 SP="http://127.0.0.1:$PORT"
 NG="http://127.0.0.1:$NGINX_PORT"
+NGZ="http://127.0.0.1:$NGINX_GZ_PORT"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/starpunk-bench.XXXXXX")
 # nginx, started as root, serves files from worker processes running as "nobody":
@@ -154,9 +160,11 @@ elif [ "$SLUG" != "$NEWEST" ]; then
   log "warning: / links $SLUG first, but the newest seeded note is $NEWEST"
 fi
 
-# name, path, expected status. atom-304 is /feed.atom sent again with the ETag.
+# name, path, expected status. atom-304 is /feed.atom sent again with the ETag; the
+# *-ae routes are sent with `Accept-Encoding: gzip, br`, as browsers and feed readers
+# do, and compared with nginx compressing the same bytes per request (gzip level 6).
 printf '%s\t%s\t%s\n' home / 200 permalink "/note/$SLUG" 200 atom /feed.atom 200 \
-  atom-304 /feed.atom 304 >"$TMP/routes.tsv"
+  atom-304 /feed.atom 304 home-ae / 200 atom-ae /feed.atom 200 >"$TMP/routes.tsv"
 STATIC_ROUTES=(home permalink atom)  # the routes whose bytes nginx serves
 
 header() { # FILE NAME: value of a response header, without the CR
@@ -199,20 +207,20 @@ http {
     uwsgi_temp_path $TMP/nginx-temp/uwsgi;
     scgi_temp_path $TMP/nginx-temp/scgi;
     types {}
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        root $TMP/www;
 EOF
-  for name in "${STATIC_ROUTES[@]}"; do
-    ctype=$(header "$TMP/headers/$name.starpunk" Content-Type)
-    printf '        location = %s { default_type "%s"; try_files /%s.body =404; }\n' \
-      "$(route_path "$name")" "${ctype:-application/octet-stream}" "$name"
+  for port in "$NGINX_PORT" "$NGINX_GZ_PORT"; do
+    printf '    server {\n        listen 127.0.0.1:%s;\n        root %s/www;\n' "$port" "$TMP"
+    if [ "$port" = "$NGINX_GZ_PORT" ]; then
+      printf '        gzip on; gzip_comp_level 6; gzip_types *; gzip_vary on;\n'
+    fi
+    for name in "${STATIC_ROUTES[@]}"; do
+      ctype=$(header "$TMP/headers/$name.starpunk" Content-Type)
+      printf '        location = %s { default_type "%s"; try_files /%s.body =404; }\n' \
+        "$(route_path "$name")" "${ctype:-application/octet-stream}" "$name"
+    done
+    printf '        location / { return 404; }\n    }\n'
   done
-  cat <<EOF
-        location / { return 404; }
-    }
-}
-EOF
+  echo "}"
 } >"$TMP/nginx.conf"
 chmod -R a+rX "$TMP/www"
 
@@ -234,16 +242,20 @@ NG_ETAG=$(header "$TMP/headers/atom.nginx" ETag)
 # wrk only counts responses outside 2xx/3xx, so it cannot tell a 304 from a 200:
 # check with curl that each route answers what we expect before (and after) the runs.
 inm_args() { # SERVER ROUTE: extra curl/wrk arguments for that route
+  case "$2" in *-ae) printf '%s\0' -H "Accept-Encoding: gzip, br" ;; esac
   if [ "$2" = atom-304 ]; then
     if [ "$1" = starpunk ]; then printf '%s\0' -H "If-None-Match: $SP_ETAG"
     else printf '%s\0' -H "If-None-Match: $NG_ETAG"; fi
   fi
 }
-base_url() { if [ "$1" = starpunk ]; then echo "$SP"; else echo "$NG"; fi; }
+base_url() { # SERVER ROUTE
+  if [ "$1" = starpunk ]; then echo "$SP"
+  else case "$2" in *-ae) echo "$NGZ" ;; *) echo "$NG" ;; esac; fi
+}
 check_status() { # SERVER ROUTE -> status code
   local extra=()
   mapfile -d '' extra < <(inm_args "$1" "$2")
-  curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "${extra[@]}" "$(base_url "$1")$(route_path "$2")"
+  curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "${extra[@]}" "$(base_url "$1" "$2")$(route_path "$2")"
 }
 mapfile -t ROUTES < <(cut -f 1 "$TMP/routes.tsv")
 : >"$TMP/status.tsv"
@@ -256,6 +268,18 @@ for name in "${ROUTES[@]}"; do
   done
 done
 
+# Bytes on the wire per response body (compressed when the route asks for it).
+: >"$TMP/bytes.tsv"
+for name in "${ROUTES[@]}"; do
+  extra=()
+  for server in starpunk nginx; do
+    mapfile -d '' extra < <(inm_args "$server" "$name")
+    size=$(curl -sS --max-time 10 -o /dev/null -w '%{size_download}' "${extra[@]}" \
+      "$(base_url "$server" "$name")$(route_path "$name")")
+    printf '%s\t%s\t%s\n' "$name" "$server" "$size" >>"$TMP/bytes.tsv"
+  done
+done
+
 # ---------------------------------------------------------------- load runs
 # wrk -H adds the header to every request; no Lua script needed for a fixed header.
 WRK_ARGS=(-t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" --latency)
@@ -264,7 +288,7 @@ run_wrk() { # SERVER ROUTE DURATION OUTFILE
   mapfile -d '' extra < <(inm_args "$1" "$2")
   # In the background + wait: bash runs the INT/TERM trap only once a foreground
   # child ends, but interrupts `wait` at once.
-  wrk "${WRK_ARGS[@]}" -d"$3" "${extra[@]}" "$(base_url "$1")$(route_path "$2")" >"$4" &
+  wrk "${WRK_ARGS[@]}" -d"$3" "${extra[@]}" "$(base_url "$1" "$2")$(route_path "$2")" >"$4" &
   WRK_PID=$!
   wait "$WRK_PID"
   WRK_PID=""
@@ -321,6 +345,12 @@ EOF
 
 rc=0
 python3 bench/report.py table "$TMP" $([ "${BENCH_STRICT:-0}" = 1 ] && echo --strict) >"$TMP/report.txt" || rc=$?
+{
+  echo
+  echo "Bytes per response body (the *-ae routes with Accept-Encoding: gzip, br):"
+  awk -F'\t' '{ b[$1] = b[$1] sprintf("  %s %s B", $2, $3) } !($1 in seen) { seen[$1]; o[++n] = $1 }
+    END { for (i = 1; i <= n; i++) printf "  %-10s%s\n", o[i], b[o[i]] }' "$TMP/bytes.tsv"
+} >>"$TMP/report.txt"
 mkdir -p bench/results
 cp "$TMP/report.txt" bench/results/latest.txt
 cat "$TMP/report.txt"
