@@ -14,15 +14,19 @@ use crate::domain::time::now;
 /// One page of search results.
 #[derive(Debug)]
 pub struct SearchResults {
-    /// Public notes matching, in all.
+    /// Public notes matching, in all when `total_exact`; else at least this many (the
+    /// count stops at [`search::COUNT_BOUND`]).
     pub total: i64,
+    /// Whether `total` is the whole count.
+    pub total_exact: bool,
     /// This page's notes (with tags and photos, like every other listing), each with a
     /// snippet whose matches are marked with [`search::MARK_START`] / [`search::MARK_END`].
     pub hits: Vec<(Note, String)>,
 }
 
 impl Notes {
-    /// Public notes matching `fts` (a query from [`search::fts_query`]), best first.
+    /// Public notes matching `fts` (a query from [`search::fts_query`]): the newest
+    /// [`search::RANKED`] best first, older ones after them newest first.
     pub async fn search(
         &self,
         fts: &str,
@@ -30,14 +34,15 @@ impl Notes {
         offset: u32,
     ) -> Result<SearchResults, NoteError> {
         let t = now();
-        let total = search::count(&self.db, fts, t).await?;
+        let counted = search::count(&self.db, fts, t).await?;
         let rows = search::search(&self.db, fts, limit, offset, t).await?;
         let snippets: Vec<String> = rows.iter().map(|h| h.snippet.clone()).collect();
         let notes = self
             .with_tags(rows.into_iter().map(|h| h.note).collect())
             .await?;
         Ok(SearchResults {
-            total,
+            total: counted.min(search::COUNT_BOUND),
+            total_exact: counted <= search::COUNT_BOUND,
             hits: notes.into_iter().zip(snippets).collect(),
         })
     }

@@ -1,9 +1,8 @@
 //! `/search` (HTML) and `/api/search` (JSON): full-text search over public notes.
 
 use askama::Template;
-use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
@@ -12,8 +11,10 @@ use crate::db::search::{MARK_END, MARK_START, fts_query};
 use crate::domain::markdown::{excerpt, html_to_text};
 use crate::error::{AppError, Result};
 use crate::site::layout::Layout;
+use crate::web::cache::Cached;
 use crate::web::view::{ResultView, SearchPage, human_date};
 
+const HTML: &str = "text/html; charset=utf-8";
 const MIN_QUERY: usize = 2;
 const MAX_QUERY: usize = 100;
 const PAGE_SIZE: u32 = 20;
@@ -80,7 +81,14 @@ pub fn snippet_html(snippet: &str) -> String {
 }
 
 /// `GET /search?q=&page=`.
-pub async fn page(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
+///
+/// Answers are cached like pages (same cache, same invalidation by every write), keyed
+/// by the words as shown and the page number.
+pub async fn page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
     let raw = read_query(q.as_deref()).map_err(AppError::BadRequest)?;
     let mut l = Layout::new(&s.site, "Search");
     let mut tpl = SearchPage {
@@ -88,6 +96,7 @@ pub async fn page(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
         message: None,
         searched: false,
         total: 0,
+        total_exact: true,
         results: vec![],
         newer: None,
         older: None,
@@ -111,29 +120,43 @@ pub async fn page(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
     };
     let page_no = num(raw.page.as_deref(), "page", 1, 1, MAX_OFFSET / PAGE_SIZE)
         .map_err(AppError::BadRequest)?;
-    let offset = (page_no - 1) * PAGE_SIZE;
-    let found = s.notes.search(&fts, PAGE_SIZE, offset).await?;
-    let total = found.total;
-    tpl.searched = true;
-    tpl.total = total;
-    tpl.results = found
-        .hits
-        .into_iter()
-        .map(|(note, snippet)| ResultView {
-            url: s.site.abs(&note.path()),
-            published_human: human_date(note.date()),
-            snippet_html: snippet_html(&snippet),
-            title: note.title,
+    let key = format!("search:{page_no}:{}", tpl.l.query.trim());
+    let cached = s
+        .pages
+        .get_or_build(&key, || async {
+            let offset = (page_no - 1) * PAGE_SIZE;
+            let found = s.notes.search(&fts, PAGE_SIZE, offset).await?;
+            let full = found.hits.len() as u32 == PAGE_SIZE;
+            tpl.searched = true;
+            tpl.total = found.total;
+            tpl.total_exact = found.total_exact;
+            tpl.results = found
+                .hits
+                .into_iter()
+                .map(|(note, snippet)| ResultView {
+                    url: s.site.abs(&note.path()),
+                    published_human: human_date(note.date()),
+                    snippet_html: snippet_html(&snippet),
+                    title: note.title,
+                })
+                .collect();
+            let encoded: String = url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
+            if page_no > 1 {
+                tpl.newer = Some(format!("/search?q={encoded}&page={}", page_no - 1));
+            }
+            // Past the exact count, a full page may have more after it.
+            let more = if found.total_exact {
+                (offset + PAGE_SIZE) < found.total as u32
+            } else {
+                full
+            };
+            if more && page_no < MAX_OFFSET / PAGE_SIZE {
+                tpl.older = Some(format!("/search?q={encoded}&page={}", page_no + 1));
+            }
+            Ok::<_, AppError>(Cached::new(tpl.render()?, HTML, None))
         })
-        .collect();
-    let encoded: String = url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
-    if page_no > 1 {
-        tpl.newer = Some(format!("/search?q={encoded}&page={}", page_no - 1));
-    }
-    if (offset + PAGE_SIZE) < total as u32 {
-        tpl.older = Some(format!("/search?q={encoded}&page={}", page_no + 1));
-    }
-    Ok(Html(tpl.render()?).into_response())
+        .await?;
+    Ok(cached.respond(&headers))
 }
 
 #[derive(Serialize)]
@@ -150,7 +173,9 @@ struct ApiResult {
 #[derive(Serialize)]
 struct ApiAnswer {
     query: String,
+    /// All matches when `total_exact`; else at least this many.
     total: i64,
+    total_exact: bool,
     limit: u32,
     offset: u32,
     results: Vec<ApiResult>,
@@ -159,7 +184,12 @@ struct ApiAnswer {
 /// `GET /api/search?q=&limit=&offset=`. Its errors are `AppError`s like any handler's;
 /// the site layer renders every error under `/api/` as JSON (`web::errors::render_error_json`),
 /// so a script never sees the HTML page — a wrong method's 405 included.
-pub async fn api(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
+/// Cached like the HTML page.
+pub async fn api(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Result<Response> {
     let raw = match read_query(q.as_deref()) {
         Ok(r) => r,
         Err(m) => return Err(AppError::BadRequest(m)),
@@ -178,32 +208,42 @@ pub async fn api(State(s): State<AppState>, RawQuery(q): RawQuery) -> Result<Res
         Ok(p) => p,
         Err(m) => return Err(AppError::BadRequest(m)),
     };
-    let found = s.notes.search(&fts, limit, offset).await?;
-    let total = found.total;
-    let results = found
-        .hits
-        .into_iter()
-        .map(|(n, snip)| ApiResult {
-            url: s.site.abs(&n.path()),
-            slug: n.slug.to_string(),
-            published: crate::domain::time::rfc3339(n.date()),
-            excerpt: excerpt(
-                &html_to_text(&crate::notes::note_html(&n, &s.site.url)),
-                200,
-            ),
-            snippet: snippet_html(&snip),
-            tags: n.tags.iter().map(|t| t.display.clone()).collect(),
-            title: n.title,
+    let query = text.trim().to_string();
+    let key = format!("api-search:{limit}:{offset}:{query}");
+    let cached = s
+        .pages
+        .get_or_build(&key, || async {
+            let found = s.notes.search(&fts, limit, offset).await?;
+            let results = found
+                .hits
+                .into_iter()
+                .map(|(n, snip)| ApiResult {
+                    url: s.site.abs(&n.path()),
+                    slug: n.slug.to_string(),
+                    published: crate::domain::time::rfc3339(n.date()),
+                    excerpt: excerpt(
+                        &html_to_text(&crate::notes::note_html(&n, &s.site.url)),
+                        200,
+                    ),
+                    snippet: snippet_html(&snip),
+                    tags: n.tags.iter().map(|t| t.display.clone()).collect(),
+                    title: n.title,
+                })
+                .collect();
+            let answer = ApiAnswer {
+                query,
+                total: found.total,
+                total_exact: found.total_exact,
+                limit,
+                offset,
+                results,
+            };
+            let body =
+                serde_json::to_vec(&answer).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+            Ok::<_, AppError>(Cached::new(body, "application/json", None))
         })
-        .collect();
-    Ok(Json(ApiAnswer {
-        query: text.trim().to_string(),
-        total,
-        limit,
-        offset,
-        results,
-    })
-    .into_response())
+        .await?;
+    Ok(cached.respond(&headers))
 }
 
 #[cfg(test)]

@@ -89,6 +89,8 @@ pub struct SearchPage {
     pub message: Option<String>,
     pub searched: bool,
     pub total: i64,
+    /// Whether `total` is the whole count ("More than" it otherwise).
+    pub total_exact: bool,
     pub results: Vec<ResultView>,
     pub newer: Option<String>,
     pub older: Option<String>,

@@ -30,6 +30,7 @@ mod profile;
 mod queries;
 mod schedule;
 mod search;
+mod search_scale;
 mod server;
 mod set_password;
 mod store;
