@@ -268,26 +268,34 @@ async fn store_photo(
     media: &MediaStore,
     photos: usize,
 ) -> Result<Option<Media>, AppError> {
-    let too_large = |label: &str| {
-        AppError::PayloadTooLarge(format!(
-            "{label} is larger than the largest upload accepted."
-        ))
-    };
-    let file = match FileField::open(field).await {
-        Ok(Some(f)) => f,
-        Ok(None) => return Ok(None),
-        Err(FieldError::Unreadable(why)) => {
-            return Err(AppError::BadRequest(format!(
-                "The upload could not be read: {why}"
-            )));
-        }
-        Err(_) => return Err(too_large("The upload")),
+    let Some(file) = open_upload(field).await? else {
+        return Ok(None);
     };
     rules::check_photo_count(photos + 1)?;
     let label = file.file_name.clone().unwrap_or_else(|| "the photo".into());
+    save_upload(file, media, &label).await.map(Some)
+}
+
+/// Opens an upload field of an admin form; an empty file input is `Ok(None)`.
+pub(super) async fn open_upload(field: Field<'_>) -> Result<Option<FileField<'_>>, AppError> {
+    match FileField::open(field).await {
+        Ok(f) => Ok(f),
+        Err(FieldError::Unreadable(why)) => Err(AppError::BadRequest(format!(
+            "The upload could not be read: {why}"
+        ))),
+        Err(_) => Err(too_large("The upload")),
+    }
+}
+
+/// Stores an opened upload through the photo pipeline; `label` names it in errors.
+pub(super) async fn save_upload(
+    file: FileField<'_>,
+    media: &MediaStore,
+    label: &str,
+) -> Result<Media, AppError> {
     match file.save(media).await {
-        Ok(m) => Ok(Some(m)),
-        Err(FieldError::TooLarge) => Err(too_large(&label)),
+        Ok(m) => Ok(m),
+        Err(FieldError::TooLarge) => Err(too_large(label)),
         Err(FieldError::Unreadable(why)) => Err(AppError::BadRequest(format!(
             "{label} could not be read: {why}"
         ))),
@@ -297,6 +305,12 @@ async fn store_photo(
         // A disk or database failure is ours, not the photo's: logged once, a 500.
         Err(FieldError::Media(e)) => Err(e.into()),
     }
+}
+
+fn too_large(label: &str) -> AppError {
+    AppError::PayloadTooLarge(format!(
+        "{label} is larger than the largest upload accepted."
+    ))
 }
 
 /// A multipart read failure: over the body limit is a 413, anything else a 400.

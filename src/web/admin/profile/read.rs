@@ -5,11 +5,11 @@
 use axum::extract::Multipart;
 use axum::extract::multipart::Field;
 
-use super::super::form::{drain, text_field, unreadable};
+use super::super::form::{drain, open_upload, save_upload, text_field, unreadable};
 use crate::auth::session::AdminSession;
 use crate::domain::profile::{Profile, ProfileFields};
 use crate::error::AppError;
-use crate::media::{FieldError, FileField, Media, MediaStore};
+use crate::media::{Media, MediaStore};
 
 /// Longest text field accepted: twenty long links fit.
 const MAX_TEXT: usize = 64 * 1024;
@@ -120,29 +120,8 @@ pub async fn discard(media: &MediaStore, f: &mut ProfileForm) {
 
 /// Streams the photo into the media store; an empty file input is `Ok(None)`.
 async fn store_photo(field: Field<'_>, media: &MediaStore) -> Result<Option<Media>, AppError> {
-    let too_large = || {
-        AppError::PayloadTooLarge("The photo is larger than the largest upload accepted.".into())
+    let Some(file) = open_upload(field).await? else {
+        return Ok(None);
     };
-    let file = match FileField::open(field).await {
-        Ok(Some(f)) => f,
-        Ok(None) => return Ok(None),
-        Err(FieldError::Unreadable(why)) => {
-            return Err(AppError::BadRequest(format!(
-                "The upload could not be read: {why}"
-            )));
-        }
-        Err(_) => return Err(too_large()),
-    };
-    match file.save(media).await {
-        Ok(m) => Ok(Some(m)),
-        Err(FieldError::TooLarge) => Err(too_large()),
-        Err(FieldError::Unreadable(why)) => Err(AppError::BadRequest(format!(
-            "The photo could not be read: {why}"
-        ))),
-        Err(FieldError::Media(e)) if e.is_client_error() => {
-            Err(AppError::BadRequest(format!("The photo was refused: {e}")))
-        }
-        // A disk or database failure is ours, not the photo's: logged once, a 500.
-        Err(FieldError::Media(e)) => Err(e.into()),
-    }
+    save_upload(file, media, "The photo").await.map(Some)
 }
