@@ -21,15 +21,10 @@ const STORE_PASSWORD: &str = "INSERT INTO owner_password (id, hash, created_at, 
 /// Stores `hash` as the owner's password hash, replacing any earlier one; the first
 /// set time is kept, the change time moves.
 pub async fn store_password_hash(db: &Db, hash: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
-    db.count(1);
-    let now = to_db(now);
-    sqlx::query(STORE_PASSWORD)
-        .bind(hash)
-        .bind(&now)
-        .bind(&now)
-        .execute(db.pool())
-        .await?;
-    Ok(())
+    // Through the writer, like every write.
+    let mut tx = db.begin().await?;
+    store_password_hash_in(db, &mut tx, hash, now).await?;
+    tx.commit().await
 }
 
 /// [`store_password_hash`] inside `tx` (the first-run set-up spends its link in the

@@ -53,6 +53,7 @@ const INSERT: &str = "INSERT INTO passkeys (id, name, credential, created_at) VA
      ON CONFLICT (id) DO NOTHING";
 
 /// Stores a newly registered passkey; `false` when one with this id already exists.
+/// Goes through the writer, like every write.
 pub async fn insert(
     db: &Db,
     id: &str,
@@ -60,15 +61,10 @@ pub async fn insert(
     credential: &str,
     at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    db.count(1);
-    let done = sqlx::query(INSERT)
-        .bind(id)
-        .bind(name)
-        .bind(credential)
-        .bind(to_db(at))
-        .execute(db.pool())
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let mut tx = db.begin().await?;
+    let done = insert_in(db, &mut tx, id, name, credential, at).await?;
+    tx.commit().await?;
+    Ok(done)
 }
 
 /// [`insert`] inside `tx` (the first-run set-up spends its link in the same
