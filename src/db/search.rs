@@ -35,13 +35,13 @@ pub fn fts_query(input: &str) -> Option<String> {
     }
 }
 
-/// How many of the newest matches are ranked by bm25. Ranking every match of a common
-/// word costs time in proportion to the matches (113 ms for 33,000 at 100,000 notes);
-/// ranking the newest 1,000 stays a few milliseconds, and a rare word (fewer matches
-/// than this) is still ranked in full, best match first.
-pub const RANKED: u32 = 1000;
-
-/// Matches are counted exactly up to this many; past it the count is "more than".
+/// Matches are counted exactly up to this many; past it the count is "more than". It is
+/// also the bound on ranking: a query with at most this many matches is ranked by bm25,
+/// best match first; one with more is listed newest first. bm25 costs time in proportion
+/// to every match of every term, however few are ranked (it reads each term's whole
+/// posting list to weigh it): 1.5-3 ms per request for a word in most of 100,000 notes,
+/// the largest part of a search. Past the bound the word is too common for its weight to
+/// tell notes apart, and newest first is what a reader of a blog expects.
 pub const COUNT_BOUND: i64 = 1000;
 
 /// A hit's columns (macros, so the statements stay `&'static str`).
@@ -62,32 +62,27 @@ macro_rules! public {
 }
 
 /// Public notes matching `fts` (a query from [`fts_query`]), public as of `now` (a
-/// scheduled note is not found before its time). Positions below [`RANKED`] hold the
-/// newest [`RANKED`] matches, best (bm25) first; positions past it hold the older
-/// matches, newest first. Every match appears once across the pages.
+/// scheduled note is not found before its time). `matches` is what [`count`] answered:
+/// at most [`COUNT_BOUND`], the matches are ranked by bm25, best first; past it they
+/// come newest first.
 pub async fn search(
     db: &Db,
     fts: &str,
     limit: u32,
     offset: u32,
     now: DateTime<Utc>,
+    matches: i64,
 ) -> sqlx::Result<Vec<Hit>> {
-    let mut hits = Vec::new();
-    if offset < RANKED {
-        let take = limit.min(RANKED - offset);
-        hits = ranked(db, fts, take, offset, now).await?;
+    if matches <= COUNT_BOUND {
+        ranked(db, fts, limit, offset, now).await
+    } else {
+        by_date(db, fts, limit, offset, now).await
     }
-    let end = offset.saturating_add(limit);
-    if end > RANKED {
-        let from = offset.max(RANKED);
-        hits.extend(by_date(db, fts, end - from, from, now).await?);
-    }
-    Ok(hits)
 }
 
-/// The bm25 order within the newest [`RANKED`] matches. The candidates come from FTS5
-/// in rowid order (a note's id grows with its creation) and stop at the bound; only the
-/// page's rows get a snippet.
+/// The bm25 order of every match. Only the page's rows get a snippet. A note published
+/// between [`count`] and this query could push the matches past the bound: the
+/// candidates stop there anyway, so the cost stays bounded.
 async fn ranked(
     db: &Db,
     fts: &str,
@@ -101,7 +96,7 @@ async fn ranked(
                 n.published_at AS pub \
              FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid WHERE ",
         public!(),
-        " ORDER BY notes_fts.rowid DESC LIMIT ?5), \
+        " LIMIT ?5), \
          page AS (SELECT rid, score, pub FROM cand ORDER BY score, pub DESC LIMIT ?3 OFFSET ?4) \
          SELECT ",
         columns!(),
@@ -113,12 +108,13 @@ async fn ranked(
     .bind(to_db(now))
     .bind(limit as i64)
     .bind(offset as i64)
-    .bind(RANKED as i64)
+    .bind(COUNT_BOUND)
     .fetch_all(db.pool())
     .await
 }
 
-/// Matches past the ranked ones, newest first.
+/// Every match newest first (a note's id grows with its creation, and FTS5 walks ids
+/// in order, so a page costs its offset, not the matches).
 async fn by_date(
     db: &Db,
     fts: &str,

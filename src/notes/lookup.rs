@@ -25,8 +25,8 @@ pub struct SearchResults {
 }
 
 impl Notes {
-    /// Public notes matching `fts` (a query from [`search::fts_query`]): the newest
-    /// [`search::RANKED`] best first, older ones after them newest first.
+    /// Public notes matching `fts` (a query from [`search::fts_query`]): best first
+    /// when there are at most [`search::COUNT_BOUND`], newest first past it.
     pub async fn search(
         &self,
         fts: &str,
@@ -35,7 +35,7 @@ impl Notes {
     ) -> Result<SearchResults, NoteError> {
         let t = now();
         let counted = search::count(&self.db, fts, t).await?;
-        let rows = search::search(&self.db, fts, limit, offset, t).await?;
+        let rows = search::search(&self.db, fts, limit, offset, t, counted).await?;
         let snippets: Vec<String> = rows.iter().map(|h| h.snippet.clone()).collect();
         let notes = self
             .with_tags(rows.into_iter().map(|h| h.note).collect())

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Body;
@@ -32,9 +32,15 @@ pub struct Cached {
     pub cache_control: &'static str,
     /// Whether the response varies by `Accept` (the negotiated `/feed`).
     pub vary_accept: bool,
-    /// The body in brotli and in gzip, each only when compressible and smaller.
-    br: Option<Variant>,
-    gzip: Option<Variant>,
+    /// Whether the body is text large enough to be worth compressing.
+    compressible: bool,
+    /// The body's digest, hex, from which each coding's entity tag is made.
+    hash: String,
+    /// The body in brotli and in gzip, each made by the first request that asks for it
+    /// (a client that accepts neither costs no compression) and then kept with the
+    /// entry; `None` inside when the coding did not make the body smaller.
+    br: OnceLock<Option<Variant>>,
+    gzip: OnceLock<Option<Variant>>,
     generation: u64,
     made: Instant,
 }
@@ -47,9 +53,9 @@ struct Variant {
 }
 
 impl Cached {
-    /// Wraps a freshly rendered body, computing a strong ETag from its bytes, and — for
-    /// text above [`encoding::MIN_COMPRESS`] — its brotli and gzip versions, once here
-    /// rather than per request.
+    /// Wraps a freshly rendered body, computing a strong ETag from its bytes. For text
+    /// above [`encoding::MIN_COMPRESS`], its brotli and gzip versions are made once
+    /// each, by the first request that accepts that coding, rather than per request.
     pub fn new(
         body: impl Into<Bytes>,
         content_type: &'static str,
@@ -59,21 +65,13 @@ impl Cached {
         let digest = Sha256::digest(&body);
         let hash = hex(&digest[..16]);
         let tag = format!("\"{hash}\"");
-        let variant = |coding: Coding, compress: fn(&[u8]) -> Option<Bytes>| {
-            if body.len() < encoding::MIN_COMPRESS || !encoding::compressible(content_type) {
-                return None;
-            }
-            let etag = format!("\"{hash}{}\"", coding.etag_suffix());
-            Some(Variant {
-                body: compress(&body)?,
-                etag: HeaderValue::from_str(&etag).ok()?,
-            })
-        };
-        let br = variant(Coding::Br, encoding::brotli);
-        let gzip = variant(Coding::Gzip, encoding::gzip);
+        let compressible =
+            body.len() >= encoding::MIN_COMPRESS && encoding::compressible(content_type);
         Cached {
-            br,
-            gzip,
+            compressible,
+            hash,
+            br: OnceLock::new(),
+            gzip: OnceLock::new(),
             etag: HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"0\"")),
             last_modified: last_modified.and_then(|t| {
                 let st = SystemTime::UNIX_EPOCH + Duration::from_secs(t.timestamp().max(0) as u64);
@@ -97,10 +95,11 @@ impl Cached {
     /// The response for a request with `headers`: in the coding its `Accept-Encoding`
     /// prefers, or 304 when the client's copy of that coding is current.
     pub fn respond(&self, headers: &HeaderMap) -> Response<Body> {
-        let coding = encoding::negotiate(headers, self.br.is_some(), self.gzip.is_some());
-        let (body, etag) = match (coding, &self.br, &self.gzip) {
-            (Coding::Br, Some(v), _) | (Coding::Gzip, _, Some(v)) => (&v.body, &v.etag),
-            _ => (&self.body, &self.etag),
+        let negotiated = encoding::negotiate(headers, self.compressible, self.compressible);
+        // A coding that did not make the body smaller is not kept: identity instead.
+        let (coding, body, etag) = match self.variant(negotiated) {
+            Some(v) => (negotiated, &v.body, &v.etag),
+            None => (Coding::Identity, &self.body, &self.etag),
         };
         let not_modified = is_not_modified(headers, etag, self.last_modified.as_ref());
         let mut res = if not_modified {
@@ -132,9 +131,9 @@ impl Cached {
             header::CACHE_CONTROL,
             HeaderValue::from_static(self.cache_control),
         );
-        // Only an entry with compressed versions was negotiated by encoding; a 304 and
-        // an identity answer carry the Vary too, so no cache hands them to the others.
-        let vary = match (self.vary_accept, self.br.is_some() || self.gzip.is_some()) {
+        // Only a compressible entry is negotiated by encoding; a 304 and an identity
+        // answer carry the Vary too, so no cache hands them to the others.
+        let vary = match (self.vary_accept, self.compressible) {
             (true, true) => Some("Accept, Accept-Encoding"),
             (true, false) => Some("Accept"),
             (false, true) => Some("Accept-Encoding"),
@@ -144,6 +143,30 @@ impl Cached {
             h.insert(header::VARY, HeaderValue::from_static(vary));
         }
         res
+    }
+}
+
+impl Cached {
+    /// The body in `coding`, compressed by the first request that asks for it; `None`
+    /// for identity, for a body not worth compressing, or when the coding would not
+    /// make it smaller.
+    fn variant(&self, coding: Coding) -> Option<&Variant> {
+        let (slot, compress): (_, fn(&[u8]) -> Option<Bytes>) = match coding {
+            Coding::Identity => return None,
+            Coding::Br => (&self.br, encoding::brotli),
+            Coding::Gzip => (&self.gzip, encoding::gzip),
+        };
+        if !self.compressible {
+            return None;
+        }
+        slot.get_or_init(|| {
+            let etag = format!("\"{}{}\"", self.hash, coding.etag_suffix());
+            Some(Variant {
+                body: compress(&self.body)?,
+                etag: HeaderValue::from_str(&etag).ok()?,
+            })
+        })
+        .as_ref()
     }
 }
 
@@ -267,6 +290,40 @@ mod tests {
 
     fn hv(s: &str) -> HeaderValue {
         HeaderValue::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn a_coding_is_made_once_by_the_first_request_that_asks_for_it() {
+        let c = Cached::new("<p>hello</p>".repeat(200), "text/html; charset=utf-8", None);
+        let plain = c.respond(&HeaderMap::new());
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(plain.headers()[header::VARY], "Accept-Encoding");
+        assert!(
+            c.br.get().is_none() && c.gzip.get().is_none(),
+            "nothing compressed"
+        );
+
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_ENCODING, hv("gzip"));
+        let gz = c.respond(&h);
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+        assert!(
+            c.gzip.get().is_some() && c.br.get().is_none(),
+            "only gzip made"
+        );
+        let first = c
+            .gzip
+            .get()
+            .and_then(Option::as_ref)
+            .map(|v| v.body.as_ptr());
+        c.respond(&h);
+        let again = c
+            .gzip
+            .get()
+            .and_then(Option::as_ref)
+            .map(|v| v.body.as_ptr());
+        assert_eq!(first, again, "made once, then kept");
+        assert_ne!(gz.headers()[header::ETAG], plain.headers()[header::ETAG]);
     }
 
     #[test]

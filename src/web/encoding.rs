@@ -1,7 +1,9 @@
-//! Content codings for cached responses: each body is compressed once, when its cache
-//! entry is built (brotli and gzip, each kept only if smaller), and every request then
-//! only picks one by its `Accept-Encoding`. Compressing per request is what costs nginx
-//! most of its speed with `gzip on`; here a hit costs what an uncompressed one does.
+//! Content codings for cached responses: each body is compressed at most once per
+//! coding, by the first request that accepts it (brotli and gzip, each kept only if
+//! smaller), and every later request only picks one by its `Accept-Encoding`.
+//! Compressing per request is what costs nginx most of its speed with `gzip on`; here a
+//! hit costs what an uncompressed one does, and a client that asks for no coding (or a
+//! search nobody repeats) costs no compression at all.
 
 use std::io::Write;
 

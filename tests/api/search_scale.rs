@@ -1,7 +1,9 @@
-//! Search at scale: bm25 within the newest matches, a bounded count, and answers cached
-//! like pages.
+//! Search at scale: bm25 up to a bound of matches and newest first past it, a bounded
+//! count, and answers cached like pages.
 
 use axum::http::StatusCode;
+
+use starpunk::domain::{NoteInput, NoteUpdate, Patch};
 
 use crate::helpers::TestApp;
 
@@ -28,46 +30,99 @@ async fn a_rare_word_comes_back_best_match_first() {
     );
 }
 
+fn slugs(v: &serde_json::Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["slug"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[tokio::test]
-async fn a_common_word_is_counted_up_to_a_bound_and_every_match_is_listed_once() {
+async fn past_the_bound_matches_come_newest_first_and_at_it_best_first() {
     let app = TestApp::new().await;
-    app.many(1003, &[]).await;
+    // The best match for "words" is the oldest note; 1,000 others follow it.
+    let best = app
+        .note_with(NoteInput {
+            content: "words words words".into(),
+            published_at: Some(
+                chrono::DateTime::parse_from_rfc3339("2023-01-01T00:00:00Z")
+                    .unwrap()
+                    .to_utc(),
+            ),
+            ..Default::default()
+        })
+        .await;
+    let notes = app.many(1002, &[]).await;
+    // A strong match among the recent notes is not lifted past the bound either.
+    let patch = Patch::default().replace("content", vec![serde_json::json!("words words")]);
+    app.state
+        .notes
+        .update(
+            notes[500].id,
+            NoteUpdate {
+                patch,
+                photos: None,
+            },
+        )
+        .await
+        .unwrap();
+
+    // 1,003 matches: counted up to the bound, listed newest first.
     let v = json(&app.get("/api/search?q=words&limit=20").await.body);
     assert_eq!(v["total"], 1000);
     assert_eq!(v["total_exact"], false);
+    assert_eq!(slugs(&v)[0], notes[1001].slug.to_string(), "newest first");
     let page = app.get("/search?q=words").await;
     assert!(
-        page.body.contains("More than 1000 notes found"),
+        page.body
+            .contains("More than 1000 notes found, newest first"),
         "{}",
         page.body
     );
-
-    // Straddling the ranked bound: the last ranked matches, then the older ones by date.
+    // Every match is listed once, and the pages keep going past the bound.
     let v = json(
         &app.get("/api/search?q=words&limit=20&offset=990")
             .await
             .body,
     );
-    let slugs: Vec<String> = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["slug"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(slugs.len(), 13, "1003 matches, from 990");
-    let mut unique = slugs.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), 13, "no match twice");
-    // Page 50 ends the ranked set and still links on; page 51 holds the oldest three.
+    let mut tail = slugs(&v);
+    assert_eq!(tail.len(), 13, "1003 matches, from 990");
+    assert_eq!(tail[12], best.slug.to_string(), "the oldest is last");
+    tail.sort();
+    tail.dedup();
+    assert_eq!(tail.len(), 13, "no match twice");
     let p50 = app.get("/search?q=words&page=50").await;
     assert!(p50.body.contains("page=51"), "{}", p50.body);
     let p51 = app.get("/search?q=words&page=51").await;
     assert_eq!(p51.status, StatusCode::OK);
     assert!(
-        p51.body.contains("Note number 0 "),
+        p51.body.contains(&format!("/note/{}", best.slug)),
         "the oldest note is last"
     );
+
+    // Three matches fewer, exactly at the bound: ranked, the best match first.
+    for note in &notes[..3] {
+        let patch = Patch::default().replace("content", vec![serde_json::json!("gone")]);
+        app.state
+            .notes
+            .update(
+                note.id,
+                NoteUpdate {
+                    patch,
+                    photos: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let v = json(&app.get("/api/search?q=words&limit=20").await.body);
+    assert_eq!(v["total"], 1000);
+    assert_eq!(v["total_exact"], true);
+    assert_eq!(slugs(&v)[0], best.slug.to_string(), "best match first");
+    let page = app.get("/search?q=words").await;
+    assert!(page.body.contains("1000 notes found."), "{}", page.body);
 }
 
 #[tokio::test]
