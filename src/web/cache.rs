@@ -151,7 +151,8 @@ impl Cached {
     /// for identity, for a body not worth compressing, or when the coding would not
     /// make it smaller.
     fn variant(&self, coding: Coding) -> Option<&Variant> {
-        let (slot, compress): (_, fn(&[u8]) -> Option<Bytes>) = match coding {
+        type Compress = fn(&[u8]) -> Option<Bytes>;
+        let (slot, compress): (_, Compress) = match coding {
             Coding::Identity => return None,
             Coding::Br => (&self.br, encoding::brotli),
             Coding::Gzip => (&self.gzip, encoding::gzip),
