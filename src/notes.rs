@@ -12,6 +12,7 @@ use crate::domain::time::now;
 use crate::domain::{ContentKind, Note, NoteInput, Slug, Status};
 use crate::generation::Generation;
 
+mod batch;
 mod listing;
 mod lookup;
 mod photos;
@@ -89,48 +90,8 @@ impl Notes {
     /// Creates a note after checking it against [`rules`]. A custom slug is normalised
     /// and de-duplicated with `-2`, `-3`…; the default timestamp slug with `-1`, `-2`….
     pub async fn create(&self, input: NoteInput) -> Result<Note, NoteError> {
-        let content = clean_content(&input.content)?;
-        let title = title_for(input.name.as_deref(), &content, input.content_kind)?;
-        let created = now();
-        let status = input.status.unwrap_or(Status::Published);
-        let published_at = match status {
-            Status::Published => Some(input.published_at.unwrap_or(created)),
-            Status::Draft => input.published_at,
-        };
-        let photos = check_photos(input.photos.as_deref())?;
-        check_complete(
-            &content,
-            photos.as_ref().map_or(0, Vec::len),
-            &input.properties,
-        )?;
-        let properties = input.properties.to_json();
-        let custom = check_slug(input.slug.as_deref())?;
-
-        let (base, first_suffix) = match custom {
-            Some(base) => (base, 2),
-            None => (Slug::from_time(published_at.unwrap_or(created)), 1),
-        };
-        let search_text = search_text(&content, input.content_kind);
-        let row = NewRow {
-            slug: "",
-            title: title.as_deref(),
-            content: &content,
-            status,
-            created_at: created,
-            published_at,
-            updated_at: created_updated(published_at.unwrap_or(created), input.updated_at),
-            properties: &properties,
-            content_kind: input.content_kind,
-            search_text: search_text.as_deref(),
-            name_given: given_name(input.name.as_deref()),
-        };
-        let new = NewNote {
-            base: &base,
-            first_suffix,
-            row,
-            tags: &input.tags,
-            photos: photos.as_deref(),
-        };
+        let prepared = Prepared::new(&input, now())?;
+        let new = prepared.note();
         let mut written = self.write_new(&new).await;
         // The UNIQUE constraint on slugs is the last guard: a writer that took the
         // chosen slug first (another process on the same file) costs one more try.
@@ -139,7 +100,7 @@ impl Notes {
         }
         let (id, slug) = written?;
         self.generation.bump();
-        self.scheduled(status, published_at);
+        self.scheduled(prepared.status, prepared.published_at);
         tracing::info!(note.slug = %slug, note.id = id, "note created");
         self.get(id).await?.ok_or(NoteError::NotFound)
     }
@@ -148,19 +109,31 @@ impl Notes {
     async fn write_new(&self, new: &NewNote<'_>) -> Result<(i64, Slug), NoteError> {
         let mut tx = self.db.begin().await?;
         let slug = self.free_slug(&mut tx, new.base, new.first_suffix).await?;
+        let id = self.insert_new(&mut tx, new, &slug).await?;
+        tx.commit().await?;
+        Ok((id, slug))
+    }
+
+    /// Writes `new` under `slug` inside `tx`: the row, its tags and its photos.
+    async fn insert_new(
+        &self,
+        tx: &mut crate::db::Tx,
+        new: &NewNote<'_>,
+        slug: &Slug,
+    ) -> Result<i64, NoteError> {
         let row = NewRow {
             slug: slug.as_str(),
             ..new.row
         };
-        let id = q::insert(&self.db, &mut tx, &row).await?;
-        tags::set_for_note(&self.db, &mut tx, id, new.tags).await?;
-        if let Some(photos) = new.photos {
-            media_q::set_for_note(&self.db, &mut tx, id, photos)
+        let id = q::insert(&self.db, tx, &row).await?;
+        // A new note has no tags or photos to replace: only additions.
+        tags::add_to_note(&self.db, tx, id, new.tags).await?;
+        if let Some(photos) = new.photos.filter(|p| !p.is_empty()) {
+            media_q::set_for_note(&self.db, tx, id, photos)
                 .await
                 .map_err(photos::photo_gone)?;
         }
-        tx.commit().await?;
-        Ok((id, slug))
+        Ok(id)
     }
 
     /// Soft delete: the note answers 410 and leaves every listing; restorable.
@@ -265,6 +238,88 @@ struct NewNote<'a> {
     row: NewRow<'a>,
     tags: &'a [crate::domain::Tag],
     photos: Option<&'a [(i64, Option<&'a str>)]>,
+}
+
+/// A note checked against [`rules`], with everything but its slug decided.
+struct Prepared<'a> {
+    input: &'a NoteInput,
+    content: String,
+    title: Option<String>,
+    properties: String,
+    search_text: Option<String>,
+    /// The custom slug, or the publication time's; variants get a suffix from
+    /// `first_suffix` on.
+    base: Slug,
+    first_suffix: u32,
+    status: Status,
+    created: chrono::DateTime<chrono::Utc>,
+    published_at: Option<chrono::DateTime<chrono::Utc>>,
+    photos: Option<rules::PhotoRefs<'a>>,
+}
+
+impl<'a> Prepared<'a> {
+    /// Checks `input` against the rules, as of `created`.
+    fn new(
+        input: &'a NoteInput,
+        created: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Self, NoteError> {
+        let content = clean_content(&input.content)?;
+        let title = title_for(input.name.as_deref(), &content, input.content_kind)?;
+        let status = input.status.unwrap_or(Status::Published);
+        let published_at = match status {
+            Status::Published => Some(input.published_at.unwrap_or(created)),
+            Status::Draft => input.published_at,
+        };
+        let photos = check_photos(input.photos.as_deref())?;
+        check_complete(
+            &content,
+            photos.as_ref().map_or(0, Vec::len),
+            &input.properties,
+        )?;
+        let (base, first_suffix) = match check_slug(input.slug.as_deref())? {
+            Some(base) => (base, 2),
+            None => (Slug::from_time(published_at.unwrap_or(created)), 1),
+        };
+        Ok(Prepared {
+            input,
+            search_text: search_text(&content, input.content_kind),
+            properties: input.properties.to_json(),
+            content,
+            title,
+            base,
+            first_suffix,
+            status,
+            created,
+            published_at,
+            photos,
+        })
+    }
+
+    /// What to write, the slug still to choose.
+    fn note(&self) -> NewNote<'_> {
+        NewNote {
+            base: &self.base,
+            first_suffix: self.first_suffix,
+            row: NewRow {
+                slug: "",
+                title: self.title.as_deref(),
+                content: &self.content,
+                status: self.status,
+                created_at: self.created,
+                published_at: self.published_at,
+                updated_at: created_updated(
+                    self.published_at.unwrap_or(self.created),
+                    self.input.updated_at,
+                ),
+                properties: &self.properties,
+                content_kind: self.input.content_kind,
+                search_text: self.search_text.as_deref(),
+                name_given: given_name(self.input.name.as_deref()),
+            },
+            tags: &self.input.tags,
+            photos: self.photos.as_deref(),
+        }
+    }
 }
 
 /// The note's HTML for pages and feeds, with URLs absolute against its permalink.

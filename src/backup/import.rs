@@ -35,13 +35,59 @@ pub async fn import_dir(notes: &Notes, media: &MediaStore, dir: &Path) -> anyhow
     let mut report = Report::default();
     collect(&root, &mut files, &mut report.failed)?;
     files.sort();
+    let mut batch: Vec<Ready> = Vec::with_capacity(BATCH);
     for path in files {
-        match import_file(notes, media, &root, &path).await {
-            Ok(()) => report.imported += 1,
+        match read_note(notes, media, &root, &path).await {
+            Ok((input, photo_ids)) => batch.push(Ready {
+                path,
+                input,
+                photo_ids,
+            }),
             Err(reason) => report.failed.push((path, reason)),
         }
+        if batch.len() == BATCH {
+            write_batch(notes, media, std::mem::take(&mut batch), &mut report).await;
+        }
     }
+    write_batch(notes, media, batch, &mut report).await;
     Ok(report)
+}
+
+/// Notes written per transaction: large enough that the commit's cost vanishes, small
+/// enough that the writer is not held for long (about a tenth of a second).
+const BATCH: usize = 500;
+
+/// A file read and checked, its photos stored, waiting for its batch to be written.
+struct Ready {
+    path: PathBuf,
+    input: NoteInput,
+    photo_ids: Vec<i64>,
+}
+
+/// Writes `batch` (see [`Notes::import_many`]) and reports each file; a refused note's
+/// photos are deleted again.
+async fn write_batch(notes: &Notes, media: &MediaStore, batch: Vec<Ready>, report: &mut Report) {
+    if batch.is_empty() {
+        return;
+    }
+    let (files, inputs): (Vec<(PathBuf, Vec<i64>)>, Vec<NoteInput>) = batch
+        .into_iter()
+        .map(|r| ((r.path, r.photo_ids), r.input))
+        .unzip();
+    let results = notes.import_many(&inputs).await;
+    for ((path, photo_ids), result) in files.into_iter().zip(results) {
+        match result {
+            Ok(_) => report.imported += 1,
+            Err(e) => {
+                media.delete_many(&photo_ids).await;
+                let reason = match e {
+                    NoteError::Invalid(m) => m,
+                    e => e.to_string(),
+                };
+                report.failed.push((path, reason));
+            }
+        }
+    }
 }
 
 fn is_markdown(path: &Path) -> bool {
@@ -79,14 +125,15 @@ fn collect(
     Ok(())
 }
 
-/// Imports one file with its photos (through the same atomic pipeline as an upload);
-/// the error is the reason in words, and a refused file leaves nothing behind.
-pub async fn import_file(
+/// Reads and checks one file and stores its photos (through the same atomic pipeline
+/// as an upload); the error is the reason in words, and a refused file leaves nothing
+/// behind. The note itself is written with its batch.
+async fn read_note(
     notes: &Notes,
     media: &MediaStore,
     root: &Path,
     path: &Path,
-) -> Result<(), String> {
+) -> Result<(NoteInput, Vec<i64>), String> {
     let path = &inside(root, path).map_err(|e| format!("skipped: {e}"))?;
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if meta.len() > MAX_FILE {
@@ -106,11 +153,14 @@ pub async fn import_file(
     };
     let slug =
         Slug::custom(&slug_source).map_err(|e| format!("slug {slug_source:?} refused: {e}"))?;
-    if notes
-        .by_slug(&slug)
-        .await
-        .map_err(|e| e.to_string())?
-        .is_some()
+    // The batch refuses a taken slug too; asking first spares storing the photos of a
+    // note that will be refused.
+    if !fm.photos.is_empty()
+        && notes
+            .by_slug(&slug)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some()
     {
         return Err(format!("a note with slug {slug} already exists"));
     }
@@ -170,15 +220,7 @@ pub async fn import_file(
         properties,
         photos: Some(stored),
     };
-    let result = match notes.create(input).await {
-        Ok(_) => Ok(()),
-        Err(NoteError::Invalid(m)) => Err(m),
-        Err(e) => Err(e.to_string()),
-    };
-    if result.is_err() {
-        media.delete_many(&photo_ids).await;
-    }
-    result
+    Ok((input, photo_ids))
 }
 
 /// A photo named in front matter: a plain file name or a relative path inside the

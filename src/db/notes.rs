@@ -125,6 +125,15 @@ pub async fn slugs_taken(
     .await
 }
 
+/// Whether a note (of any state) has exactly `slug`, as the transaction sees it.
+pub async fn slug_taken(db: &Db, tx: &mut Tx, slug: &str) -> sqlx::Result<bool> {
+    db.count(1);
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM notes WHERE slug = ?)")
+        .bind(slug)
+        .fetch_one(&mut **tx)
+        .await
+}
+
 pub async fn insert(db: &Db, tx: &mut Tx, row: &NewRow<'_>) -> sqlx::Result<i64> {
     db.count(1);
     let id: i64 = sqlx::query_scalar(

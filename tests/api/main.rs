@@ -14,6 +14,7 @@ mod compression;
 mod crawlers;
 mod errors;
 mod feeds;
+mod import_batch;
 mod indieauth;
 mod micropub;
 mod note_writes;
