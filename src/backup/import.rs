@@ -50,6 +50,9 @@ pub async fn import_dir(notes: &Notes, media: &MediaStore, dir: &Path) -> anyhow
         }
     }
     write_batch(notes, media, batch, &mut report).await;
+    if report.imported > 0 {
+        notes.optimize_search().await?;
+    }
     Ok(report)
 }
 

@@ -47,6 +47,11 @@ impl Notes {
         })
     }
 
+    /// Merges the search index (after an import: see [`search::optimize`]).
+    pub async fn optimize_search(&self) -> Result<(), NoteError> {
+        Ok(search::optimize(&self.db).await?)
+    }
+
     /// How a tag was first written, when any note ever had it.
     pub async fn tag_display(&self, name: &str) -> Result<Option<String>, NoteError> {
         Ok(tags::display_of(&self.db, name).await?)
