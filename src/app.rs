@@ -19,6 +19,10 @@ use crate::web::cache::ResponseCache;
 const PAGE_CACHE_ENTRIES: usize = 512;
 /// Longest a cached page is served without re-rendering (writes invalidate sooner).
 const PAGE_CACHE_SECONDS: u64 = 300;
+/// Entries kept in the search cache. Searches have their own cache, so that a flood of
+/// distinct searches (anyone can send any words) neither evicts the site's pages nor
+/// holds more than a megabyte or two; a repeated search is still served from it.
+const SEARCH_CACHE_ENTRIES: usize = 128;
 
 /// Everything a handler needs. Cloned by every layer and handler of every request, so it
 /// is one `Arc` (one reference count) rather than a struct of a dozen of them.
@@ -41,6 +45,8 @@ pub struct Shared {
     pub generation: Arc<Generation>,
     pub site: Arc<Site>,
     pub pages: Arc<ResponseCache>,
+    /// `/search` and `/api/search` answers (see [`SEARCH_CACHE_ENTRIES`]).
+    pub searches: Arc<ResponseCache>,
     pub feeds: Arc<ResponseCache>,
     /// Outbound HTTP (IndieAuth, h-card): timeouts, redirect limit, https policy.
     pub http: reqwest::Client,
@@ -72,6 +78,12 @@ impl AppState {
             Duration::from_secs(PAGE_CACHE_SECONDS),
             true,
         ));
+        let searches = Arc::new(ResponseCache::new(
+            generation.clone(),
+            SEARCH_CACHE_ENTRIES,
+            Duration::from_secs(PAGE_CACHE_SECONDS),
+            true,
+        ));
         let feeds = Arc::new(ResponseCache::new(
             generation.clone(),
             config.feed_cache_max_size,
@@ -96,6 +108,7 @@ impl AppState {
             generation,
             site,
             pages,
+            searches,
             feeds,
         }))
     }

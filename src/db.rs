@@ -29,12 +29,12 @@ pub mod tokens;
 
 /// Reading connections. With the writer, five page caches share the process's memory.
 const READERS: u32 = 4;
-/// Each reader's page cache (negative: KiB), 6 MB. Private memory grows to the sum of
+/// Each reader's page cache (negative: KiB), 4 MB. Private memory grows to the sum of
 /// the caches as the data is read (each connection keeps its own), so the sizes are a
-/// budget: 4 × 6 MB + 16 MB = 40 MB at most, which keeps the server under 100 MB at
-/// 100,000 notes. The hot pages (the newest notes, the FTS index's leaves of common
+/// budget: 4 × 4 MB + 16 MB = 32 MB at most, which keeps the server under 100 MB at
+/// 100,000 notes and near 60 MB at 10,000. The hot pages (the newest notes, the FTS index's leaves of common
 /// words) fit; the rest comes from the operating system's file cache in microseconds.
-const READER_CACHE_KIB: &str = "-6000";
+const READER_CACHE_KIB: &str = "-4000";
 /// The writer's page cache, 16 MB: an import or a long edit touches the FTS index's
 /// segments over and over, and merging them is faster when they stay in memory.
 const WRITER_CACHE_KIB: &str = "-16000";

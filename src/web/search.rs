@@ -82,8 +82,8 @@ pub fn snippet_html(snippet: &str) -> String {
 
 /// `GET /search?q=&page=`.
 ///
-/// Answers are cached like pages (same cache, same invalidation by every write), keyed
-/// by the words as shown and the page number.
+/// Answers are cached like pages (in the search cache, invalidated by every write),
+/// keyed by the words as shown and the page number.
 pub async fn page(
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -122,7 +122,7 @@ pub async fn page(
         .map_err(AppError::BadRequest)?;
     let key = format!("search:{page_no}:{}", tpl.l.query.trim());
     let cached = s
-        .pages
+        .searches
         .get_or_build(&key, || async {
             let offset = (page_no - 1) * PAGE_SIZE;
             let found = s.notes.search(&fts, PAGE_SIZE, offset).await?;
@@ -211,7 +211,7 @@ pub async fn api(
     let query = text.trim().to_string();
     let key = format!("api-search:{limit}:{offset}:{query}");
     let cached = s
-        .pages
+        .searches
         .get_or_build(&key, || async {
             let found = s.notes.search(&fts, limit, offset).await?;
             let results = found

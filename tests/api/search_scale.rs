@@ -146,3 +146,24 @@ async fn a_repeated_search_is_cached_and_a_write_invalidates_it() {
     let page = app.get("/search?q=wombat").await;
     assert!(page.body.contains("2 notes found"));
 }
+
+#[tokio::test]
+async fn a_flood_of_distinct_searches_does_not_evict_the_pages() {
+    let app = TestApp::new().await;
+    app.note("wombat", &[]).await;
+    app.get("/").await;
+    for i in 0..600 {
+        app.get(&format!("/api/search?q=wombat+w{i}")).await;
+    }
+    let before = app.state.db.query_count();
+    assert_eq!(app.get("/").await.status, StatusCode::OK);
+    assert_eq!(
+        app.state.db.query_count(),
+        before,
+        "the home page is still served from its cache"
+    );
+    assert!(
+        app.state.searches.len() <= 128,
+        "the search cache is bounded"
+    );
+}
