@@ -31,11 +31,15 @@ mod error;
 mod field;
 mod gif;
 mod heic;
+#[cfg(feature = "heic")]
+mod heif_ffi;
+mod jpeg;
 mod listing;
 mod lookup;
 pub mod process;
 mod recover;
 mod store;
+mod turbo;
 mod upload;
 
 #[cfg(test)]
