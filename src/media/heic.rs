@@ -51,7 +51,7 @@ pub fn decode(path: &Path, kind: Kind, min_side: u32) -> Result<Decoded, MediaEr
     }
     let icc = primary.icc();
     let (w, h) = (width as usize, height as usize);
-    let mut pixels = vec![0u8; ow as usize * oh as usize * 3];
+    let mut pixels = super::buffer::pixels(ow as usize * oh as usize * 3);
     if tiled {
         drop(primary);
         tiled::decode(

@@ -22,6 +22,7 @@ use crate::db::Db;
 use crate::db::media as q;
 
 mod budget;
+mod buffer;
 mod debug_files;
 mod decode;
 mod delete;

@@ -184,7 +184,7 @@ pub fn decode(
 ) -> Result<(Vec<u8>, u32, u32), MediaError> {
     let tj = Tj::decompressor()?;
     let (w, h) = scaled(head.width, head.height, denom);
-    let mut out = vec![0u8; w as usize * h as usize * format.bytes()];
+    let mut out = super::buffer::pixels(w as usize * h as usize * format.bytes());
     let (cw, ch) = (to_int(w)?, to_int(h)?);
     // SAFETY: `out` holds exactly w × h pixels of `format`, which is what libjpeg-turbo
     // writes for these (already scaled) dimensions and pitch 0 (= tightly packed).
