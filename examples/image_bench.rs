@@ -6,10 +6,13 @@
 //! cargo run --release --example image_bench -- FILE [RUNS]
 //! cargo run --release --example image_bench -- --make-photo OUT.jpg [WIDTH HEIGHT]
 //! cargo run --release --example image_bench -- --concurrent FILE N
+//! cargo run --release --example image_bench -- --save FILE DIR
+//! cargo run --release --example image_bench -- --size FILE
 //! ```
 //! Prints one line per run, the median, and the peak RSS of this process.
 //! `--concurrent` saves N copies at once through `MediaStore` (temp data folder), to
-//! show what the processing semaphore bounds: wall time and peak RSS.
+//! show what the processing semaphore bounds: wall time and peak RSS. `--save` writes
+//! the stored image and the variants of one run to DIR (for `bench/quality.py`).
 
 use std::path::Path;
 use std::time::Instant;
@@ -40,6 +43,20 @@ fn main() -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("--concurrent needs a file"))?;
             let n = args.get(2).map_or(Ok(4), |s| s.parse())?;
             concurrent(Path::new(file), n)
+        }
+        Some("--size") => {
+            let file = args
+                .get(1)
+                .ok_or_else(|| anyhow::anyhow!("--size needs a file"))?;
+            let (w, h) = image::image_dimensions(file)?;
+            println!("{w} {h}");
+            Ok(())
+        }
+        Some("--save") => {
+            let (Some(file), Some(dir)) = (args.get(1), args.get(2)) else {
+                anyhow::bail!("--save needs a file and a folder");
+            };
+            save(Path::new(file), Path::new(dir))
         }
         Some(file) => {
             let runs = args.get(1).map_or(Ok(5), |s| s.parse())?;
@@ -73,6 +90,18 @@ fn bench(file: &Path, runs: usize) -> anyhow::Result<()> {
     times.sort_by(f64::total_cmp);
     println!("median {:.3} s", times[times.len() / 2]);
     println!("peak RSS {} MB", peak_rss_kb() / 1024);
+    Ok(())
+}
+
+fn save(file: &Path, dir: &Path) -> anyhow::Result<()> {
+    let len = std::fs::metadata(file)?.len();
+    let head: Vec<u8> = std::fs::read(file)?.into_iter().take(SNIFF_LEN).collect();
+    let p = process(file, sniff(&head)?, len, None)?;
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("stored.jpg"), &p.stored.data)?;
+    for (name, v) in &p.variants {
+        std::fs::write(dir.join(format!("{}.jpg", name.as_str())), &v.data)?;
+    }
     Ok(())
 }
 

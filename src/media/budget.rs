@@ -58,6 +58,13 @@ pub fn check_cost(width: u32, height: u32, bytes_per_pixel: u64) -> Result<(), M
     let cost = u64::from(width)
         .saturating_mul(u64::from(height))
         .saturating_mul(bytes_per_pixel);
+    check_bytes(width, height, cost)
+}
+
+/// Refuses the decode of a `width` × `height` image whose peak memory, `cost` bytes
+/// in all, is over [`DECODE_BUDGET`] (for decoders whose cost is not so much a pixel,
+/// such as a JPEG shrunk on load).
+pub fn check_bytes(width: u32, height: u32, cost: u64) -> Result<(), MediaError> {
     if cost > DECODE_BUDGET {
         return Err(MediaError::TooManyPixels(format!(
             "The image is {width} × {height} pixels and would need {} MB of memory to \

@@ -1,4 +1,4 @@
-//! Resizing (fast_image_resize, SIMD Lanczos3) and encoding (jpeg-encoder, SIMD; PNG
+//! Resizing (fast_image_resize, SIMD Lanczos3) and encoding (libjpeg-turbo, SIMD; PNG
 //! through the image crate). Encoders start from pixels only, so no EXIF, GPS or other
 //! metadata of the upload can reach a stored file; only a colour profile is carried.
 
@@ -6,9 +6,9 @@ use fast_image_resize::images::Image as FirImage;
 use fast_image_resize::{FilterType, IntoImageView, ResizeAlg, ResizeOptions, Resizer};
 use image::DynamicImage;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
-use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
 use super::error::MediaError;
+use super::turbo::{self, PixelFormat};
 use crate::domain::media::Format;
 
 /// Resizes `src` to exactly `width` × `height`; with `crop`, the source is first
@@ -64,29 +64,55 @@ pub fn encode(
 }
 
 fn jpeg(img: &DynamicImage, quality: u8, icc: Option<&[u8]>) -> Result<Vec<u8>, MediaError> {
-    let err = |e: jpeg_encoder::EncodingError| MediaError::Encode(e.to_string());
-    let (w, h) = (dim(img.width())?, dim(img.height())?);
-    let mut out = Vec::with_capacity(img.width() as usize * img.height() as usize / 4);
-    let mut encoder = Encoder::new(&mut out, quality);
-    // 4:2:0 at every quality, as Pillow does: much smaller and faster than 4:4:4, and
-    // the difference does not show in photos.
-    encoder.set_sampling_factor(SamplingFactor::F_2_2);
-    if let Some(icc) = icc {
-        // A profile too large for APP2 segments is dropped rather than failing the photo.
-        let _ = encoder.add_icc_profile(icc);
+    let (w, h) = (img.width(), img.height());
+    let data = match img {
+        DynamicImage::ImageLuma8(g) => turbo::encode(g.as_raw(), w, h, PixelFormat::Gray, quality)?,
+        DynamicImage::ImageRgb8(rgb) => {
+            turbo::encode(rgb.as_raw(), w, h, PixelFormat::Rgb, quality)?
+        }
+        // The alpha channel is ignored by the encoder: no copy to RGB needed.
+        DynamicImage::ImageRgba8(rgba) => {
+            turbo::encode(rgba.as_raw(), w, h, PixelFormat::Rgba, quality)?
+        }
+        other => turbo::encode(other.to_rgb8().as_raw(), w, h, PixelFormat::Rgb, quality)?,
+    };
+    Ok(match icc {
+        Some(icc) => with_icc(data, icc),
+        None => data,
+    })
+}
+
+/// Inserts `icc` as APP2 `ICC_PROFILE` segments after the JFIF header of `jpeg` (the
+/// TurboJPEG 2.x API has no call for it). A profile too large for the 255 segments
+/// the format allows is dropped rather than failing the photo.
+fn with_icc(jpeg: Vec<u8>, icc: &[u8]) -> Vec<u8> {
+    const CHUNK: usize = 65_519; // 65535 - 2 (length) - 12 (name) - 2 (seq, count)
+    let count = icc.len().div_ceil(CHUNK);
+    let Ok(count) = u8::try_from(count) else {
+        return jpeg;
+    };
+    if count == 0 || jpeg.len() < 4 {
+        return jpeg;
     }
-    match img {
-        DynamicImage::ImageLuma8(g) => encoder
-            .encode(g.as_raw(), w, h, ColorType::Luma)
-            .map_err(err)?,
-        DynamicImage::ImageRgb8(rgb) => encoder
-            .encode(rgb.as_raw(), w, h, ColorType::Rgb)
-            .map_err(err)?,
-        other => encoder
-            .encode(other.to_rgb8().as_raw(), w, h, ColorType::Rgb)
-            .map_err(err)?,
+    // After SOI, and after APP0 (JFIF wants to come first) when there is one.
+    let mut at = 2;
+    if jpeg[2..4] == [0xFF, 0xE0] && jpeg.len() >= 6 {
+        at = 4 + usize::from(u16::from_be_bytes([jpeg[4], jpeg[5]]));
     }
-    Ok(out)
+    let at = at.min(jpeg.len());
+    let mut out = Vec::with_capacity(jpeg.len() + icc.len() + 18 * usize::from(count));
+    out.extend_from_slice(&jpeg[..at]);
+    for (i, chunk) in icc.chunks(CHUNK).enumerate() {
+        // Bounded by CHUNK above, so the length always fits in 16 bits.
+        let len = (chunk.len() + 16) as u16;
+        out.extend_from_slice(&[0xFF, 0xE2]);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(b"ICC_PROFILE\0");
+        out.extend_from_slice(&[i as u8 + 1, count]);
+        out.extend_from_slice(chunk);
+    }
+    out.extend_from_slice(&jpeg[at..]);
+    out
 }
 
 fn png(img: &DynamicImage) -> Result<Vec<u8>, MediaError> {
@@ -97,10 +123,6 @@ fn png(img: &DynamicImage) -> Result<Vec<u8>, MediaError> {
         PngFilter::Adaptive,
     ))?;
     Ok(out)
-}
-
-fn dim(n: u32) -> Result<u16, MediaError> {
-    u16::try_from(n).map_err(|_| MediaError::Encode(format!("{n} px is too wide for JPEG")))
 }
 
 #[cfg(test)]

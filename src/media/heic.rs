@@ -3,6 +3,9 @@
 //! libheif applies the container's rotation and mirroring (`irot`/`imir`) itself, and
 //! HEIF says those win over any EXIF orientation, so no orientation is left to apply.
 
+#[cfg(feature = "heic")]
+mod tiled;
+
 use std::path::Path;
 
 use image::metadata::Orientation;
@@ -12,68 +15,67 @@ use super::detect::Kind;
 use super::error::MediaError;
 
 /// Decodes the primary image of a HEIC/HEIF file to 8-bit RGB.
+///
+/// A grid image (what phones write: 512×512 HEVC tiles) is decoded a tile at a time
+/// straight into the output, on every core (each thread its own libheif context, a
+/// band of tile rows each): memory is the output plus a tile per thread, not
+/// libheif's whole-image YCbCr and RGB planes beside ours.
 #[cfg(feature = "heic")]
-pub fn decode(path: &Path, kind: Kind) -> Result<Decoded, MediaError> {
-    use libheif_rs::{ColorSpace, DecodingOptions, HeifContext, HeifErrorCode, LibHeif, RgbChroma};
+pub fn decode(path: &Path, kind: Kind, min_side: u32) -> Result<Decoded, MediaError> {
+    use super::heif_ffi::Primary;
 
     let data = std::fs::read(path)?;
-    let refused = |e: libheif_rs::HeifError| match e.code {
-        HeifErrorCode::UnsupportedFeature
-        | HeifErrorCode::DecoderPluginError
-        | HeifErrorCode::PluginLoadingError => MediaError::Unsupported(format!(
-            "This HEIC/HEIF image uses a feature this server cannot decode ({}). Please export it as JPEG.",
-            e.message
-        )),
-        HeifErrorCode::MemoryAllocationError => {
-            MediaError::TooManyPixels("The image is too large to process.".into())
-        }
-        _ => MediaError::Corrupt(format!("{} (the file may be incomplete)", e.message)),
-    };
-    let ctx = HeifContext::read_from_bytes(&data).map_err(refused)?;
-    let handle = ctx.primary_image_handle().map_err(refused)?;
-    let (width, height) = (handle.width(), handle.height());
+    let primary = Primary::open(&data)?;
+    let (width, height) = primary.size();
     super::decode::check_size(width, height)?;
-    let budget = super::budget::heif_bytes_per_pixel(handle.luma_bits_per_pixel());
     super::budget::check_plausible(kind, width, height, data.len() as u64)?;
-    super::budget::check_cost(width, height, budget)?;
-    let icc = handle.color_profile_raw().map(|p| p.data);
-    let lib = LibHeif::new();
-    // 10-bit photos (HDR captures) come out as 8-bit RGB like every other input.
-    let mut options = DecodingOptions::new();
-    if let Some(o) = options.as_mut() {
-        o.set_convert_hdr_to_8bit(true);
+    let tiling = primary.tiling()?;
+    let tiles = u64::from(tiling.num_columns) * u64::from(tiling.num_rows);
+    let per_px = super::budget::heif_bytes_per_pixel(primary.luma_bits());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let tiled = tiles > 1 && (tiling.image_width, tiling.image_height) == (width, height);
+    // Halved while copying when the half still covers the tier (see tiled.rs).
+    let shrink = if tiled && width.max(height) / 2 >= min_side && tiled::can_shrink(&tiling, 2) {
+        2
+    } else {
+        1
+    };
+    let (ow, oh) = (width.div_ceil(shrink), height.div_ceil(shrink));
+    if tiled {
+        // Our RGB output, plus each thread's tile at the whole-image rate.
+        let tile = u64::from(tiling.tile_width) * u64::from(tiling.tile_height);
+        let out = u64::from(ow) * u64::from(oh) * 3;
+        super::budget::check_bytes(width, height, out + threads as u64 * tile * per_px)?;
+    } else {
+        super::budget::check_cost(width, height, per_px)?;
     }
-    let decoded = lib
-        .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgb), options)
-        .map_err(refused)?;
-    let plane = decoded
-        .planes()
-        .interleaved
-        .ok_or_else(|| MediaError::Corrupt("libheif returned no interleaved plane".into()))?;
-    if plane.storage_bits_per_pixel != 24 {
-        return Err(MediaError::Unsupported(format!(
-            "This HEIC/HEIF image has {} bits per pixel, which is not supported. Please export it as JPEG.",
-            plane.storage_bits_per_pixel
-        )));
+    let icc = primary.icc();
+    let (w, h) = (width as usize, height as usize);
+    let mut pixels = super::buffer::pixels(ow as usize * oh as usize * 3);
+    if tiled {
+        drop(primary);
+        tiled::decode(
+            &data,
+            &tiling,
+            &mut pixels,
+            (w, h),
+            shrink as usize,
+            threads,
+        )?;
+    } else {
+        let rgb = primary.decode(None)?;
+        let (pw, ph, stride, plane) = rgb.plane().ok_or_else(not_rgb)?;
+        // The size checked above must be the size decoded, or the checks checked nothing.
+        if (pw, ph) != (w, h) {
+            return Err(MediaError::Corrupt(format!(
+                "the file says the image is {width} × {height} pixels but holds {pw} × {ph}"
+            )));
+        }
+        for (y, row) in pixels.chunks_exact_mut(w * 3).enumerate() {
+            row.copy_from_slice(&plane[y * stride..y * stride + w * 3]);
+        }
     }
-    // The size checked above must be the size decoded, or the checks checked nothing.
-    if (plane.width, plane.height) != (width, height) {
-        return Err(MediaError::Corrupt(format!(
-            "the file says the image is {width} × {height} pixels but holds {} × {}",
-            plane.width, plane.height
-        )));
-    }
-    let row = width as usize * 3;
-    let mut pixels = Vec::with_capacity(row * height as usize);
-    for y in 0..height as usize {
-        let start = y * plane.stride;
-        let line = plane
-            .data
-            .get(start..start + row)
-            .ok_or_else(|| MediaError::Corrupt("libheif returned a short plane".into()))?;
-        pixels.extend_from_slice(line);
-    }
-    let image = image::RgbImage::from_raw(width, height, pixels)
+    let image = image::RgbImage::from_raw(ow, oh, pixels)
         .ok_or_else(|| MediaError::Corrupt("libheif returned a plane of the wrong size".into()))?;
     Ok(Decoded {
         kind,
@@ -84,9 +86,16 @@ pub fn decode(path: &Path, kind: Kind) -> Result<Decoded, MediaError> {
     })
 }
 
+#[cfg(feature = "heic")]
+fn not_rgb() -> MediaError {
+    MediaError::Unsupported(
+        "This HEIC/HEIF image does not decode to 8-bit RGB here. Please export it as JPEG.".into(),
+    )
+}
+
 /// Without the `heic` feature HEIC/HEIF uploads are refused with a clear message.
 #[cfg(not(feature = "heic"))]
-pub fn decode(_path: &Path, _kind: Kind) -> Result<Decoded, MediaError> {
+pub fn decode(_path: &Path, _kind: Kind, _min_side: u32) -> Result<Decoded, MediaError> {
     Err(MediaError::Unsupported(
         "This server was built without HEIC support. Please export the photo as JPEG.".into(),
     ))

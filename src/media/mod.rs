@@ -22,6 +22,7 @@ use crate::db::Db;
 use crate::db::media as q;
 
 mod budget;
+mod buffer;
 mod debug_files;
 mod decode;
 mod delete;
@@ -31,11 +32,15 @@ mod error;
 mod field;
 mod gif;
 mod heic;
+#[cfg(feature = "heic")]
+mod heif_ffi;
+mod jpeg;
 mod listing;
 mod lookup;
 pub mod process;
 mod recover;
 mod store;
+mod turbo;
 mod upload;
 
 #[cfg(test)]

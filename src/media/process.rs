@@ -94,7 +94,8 @@ pub fn process(
         return Err(MediaError::Injected(FailAt::Decode));
     }
     let started = Instant::now();
-    let decoded = decode(path, kind)?;
+    let first = tier(len);
+    let decoded = decode(path, kind, first.max_side)?;
     let decoded_at = started.elapsed();
     if fail == Some(FailAt::Encode) {
         return Err(MediaError::Injected(FailAt::Encode));
@@ -120,7 +121,6 @@ pub fn process(
         Format::Gif => Format::Jpeg,
         other => other,
     };
-    let first = tier(len);
     let base = fit(&image, orientation, first.max_side)?;
     let fitted_at = started.elapsed();
     // The variants are made from the tier-sized pixels on a second thread while this

@@ -5,6 +5,7 @@ mod failures;
 pub(crate) mod fixtures;
 mod formats;
 mod lookup;
+mod shrink;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
