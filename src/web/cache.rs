@@ -95,9 +95,15 @@ impl Cached {
     /// The response for a request with `headers`: in the coding its `Accept-Encoding`
     /// prefers, or 304 when the client's copy of that coding is current.
     pub fn respond(&self, headers: &HeaderMap) -> Response<Body> {
-        let negotiated = encoding::negotiate(headers, self.compressible, self.compressible);
-        // A coding that did not make the body smaller is not kept: identity instead.
-        let (coding, body, etag) = match self.variant(negotiated) {
+        let mut negotiated = encoding::negotiate(headers, self.compressible, self.compressible);
+        let mut variant = self.variant(negotiated);
+        // A coding that did not make the body smaller is not kept: when brotli did not,
+        // gzip may still, if the client takes it; else identity.
+        if variant.is_none() && negotiated == Coding::Br {
+            negotiated = encoding::negotiate(headers, false, self.compressible);
+            variant = self.variant(negotiated);
+        }
+        let (coding, body, etag) = match variant {
             Some(v) => (negotiated, &v.body, &v.etag),
             None => (Coding::Identity, &self.body, &self.etag),
         };
@@ -325,6 +331,20 @@ mod tests {
             .map(|v| v.body.as_ptr());
         assert_eq!(first, again, "made once, then kept");
         assert_ne!(gz.headers()[header::ETAG], plain.headers()[header::ETAG]);
+    }
+
+    #[test]
+    fn when_brotli_does_not_shrink_the_body_gzip_still_may() {
+        let c = Cached::new("<p>hello</p>".repeat(200), "text/html; charset=utf-8", None);
+        // As if brotli had made the body larger (and so was not kept).
+        c.br.set(None).unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_ENCODING, hv("br, gzip"));
+        let res = c.respond(&h);
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+        h.insert(header::ACCEPT_ENCODING, hv("br"));
+        let res = c.respond(&h);
+        assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
     }
 
     #[test]

@@ -105,9 +105,12 @@ pub async fn page(
         tpl.l = l;
         return Ok(Html(tpl.render()?).into_response());
     };
+    // Shown as typed, a tab or line break as a space: the words stay apart, as they do
+    // in the search itself, so two searches never share a display (or a cache key).
     l.query = text
         .chars()
-        .filter(|c| !c.is_control() || *c == ' ')
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !c.is_control())
         .take(MAX_QUERY * 2)
         .collect();
     tpl.l = l;

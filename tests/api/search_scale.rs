@@ -167,3 +167,21 @@ async fn a_flood_of_distinct_searches_does_not_evict_the_pages() {
         "the search cache is bounded"
     );
 }
+
+#[tokio::test]
+async fn words_apart_and_words_together_are_different_searches() {
+    let app = TestApp::new().await;
+    app.note("wombat one", &[]).await;
+    let apart = app.get("/search?q=wombat%09one").await;
+    assert!(apart.body.contains("1 note found"), "{}", apart.body);
+    assert!(
+        apart.body.contains("value=\"wombat one\""),
+        "a tab shown as a space"
+    );
+    let together = app.get("/search?q=wombatone").await;
+    assert!(
+        together.body.contains("0 notes found"),
+        "not the cached answer of the other search: {}",
+        together.body
+    );
+}
