@@ -33,7 +33,13 @@ pub fn decode(path: &Path, kind: Kind, min_side: u32) -> Result<Decoded, MediaEr
     let tiles = u64::from(tiling.num_columns) * u64::from(tiling.num_rows);
     let per_px = super::budget::heif_bytes_per_pixel(primary.luma_bits());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let tiled = tiles > 1 && (tiling.image_width, tiling.image_height) == (width, height);
+    // By tile only when libheif 1.19 gets it right: no rotation or mirroring (see
+    // `Primary::is_transformed`), a grid covering the image, and every tile present
+    // (a missing one crashes libheif's tile decode; its whole-image decode refuses it).
+    let tiled = tiles > 1
+        && (tiling.image_width, tiling.image_height) == (width, height)
+        && tiled::covers(&tiling, width, height)
+        && primary.tiles_resolve();
     // Halved while copying when the half still covers the tier (see tiled.rs).
     let shrink = if tiled && width.max(height) / 2 >= min_side && tiled::can_shrink(&tiling, 2) {
         2

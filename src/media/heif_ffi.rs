@@ -123,6 +123,40 @@ impl<'a> Primary<'a> {
         Ok(t)
     }
 
+    /// Whether every tile the grid names is an image libheif can open. libheif 1.19.7
+    /// dereferences a missing tile item (a `dimg` reference to no item) inside
+    /// `heif_image_handle_decode_image_tile` and crashes the process, while its
+    /// whole-image decode refuses the same file cleanly: a grid that fails this check
+    /// must not be decoded by tile.
+    pub fn tiles_resolve(&self) -> bool {
+        // SAFETY: all-zero is a valid value of this plain C struct.
+        let mut t: lh::heif_image_tiling = unsafe { std::mem::zeroed() };
+        // SAFETY: a live handle and a pointer to our struct. 0: the file's own tile
+        // order, which is what the tile ids below are asked in.
+        if check(unsafe { lh::heif_image_handle_get_image_tiling(self.handle, 0, &mut t) }).is_err()
+        {
+            return false;
+        }
+        (0..t.num_rows).all(|y| {
+            (0..t.num_columns).all(|x| {
+                let mut id: lh::heif_item_id = 0;
+                // SAFETY: a live handle and a pointer to our id.
+                let e = unsafe {
+                    lh::heif_image_handle_get_grid_image_tile_id(self.handle, 0, x, y, &mut id)
+                };
+                if check(e).is_err() {
+                    return false;
+                }
+                let mut tile = std::ptr::null_mut();
+                // SAFETY: a live context and a pointer to our handle slot.
+                let e = unsafe { lh::heif_context_get_image_handle(self.ctx, id, &mut tile) };
+                // SAFETY: released once; null (on failure) is accepted.
+                unsafe { lh::heif_image_handle_release(tile) };
+                check(e).is_ok()
+            })
+        })
+    }
+
     /// Decodes the whole image (`tile` = `None`) or one tile (column, row) to 8-bit
     /// interleaved RGB.
     pub fn decode(&self, tile: Option<(u32, u32)>) -> Result<Rgb, MediaError> {

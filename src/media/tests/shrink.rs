@@ -170,3 +170,23 @@ fn a_grid_heic_is_halved_while_copied_when_the_half_covers_the_tier() {
         }
     }
 }
+
+/// A fixture file from tests/fixtures, written to `dir` for the decoder to read.
+fn fixture(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let path = dir.join(name);
+    std::fs::copy(from.join(name), &path).unwrap();
+    path
+}
+
+/// A 2 × 3 grid HEIC whose last `dimg` reference names item 99, which does not exist:
+/// libheif 1.19.7 crashed (SIGSEGV, the whole server) decoding its second tile.
+#[test]
+fn a_grid_heic_naming_a_missing_tile_is_refused_not_crashed_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = fixture(tmp.path(), "grid-missing-tile.heic");
+    for min_side in [2048, 500] {
+        let e = crate::media::decode::decode(&path, Kind::Heic, min_side).err();
+        assert!(matches!(e, Some(MediaError::Corrupt(_))), "{e:?}");
+    }
+}
