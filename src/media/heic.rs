@@ -33,11 +33,14 @@ pub fn decode(path: &Path, kind: Kind, min_side: u32) -> Result<Decoded, MediaEr
     let tiles = u64::from(tiling.num_columns) * u64::from(tiling.num_rows);
     let per_px = super::budget::heif_bytes_per_pixel(primary.luma_bits());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // By tile only when libheif 1.19 gets it right: no rotation or mirroring (see
-    // `Primary::is_transformed`), a grid covering the image, and every tile present
-    // (a missing one crashes libheif's tile decode; its whole-image decode refuses it).
+    // By tile only when libheif 1.19 gets it right: no rotation or mirroring of the
+    // image (see `Primary::is_transformed`) or of any tile, a grid covering the image,
+    // and every tile present (a missing one crashes libheif's tile decode; its
+    // whole-image decode refuses it). Rotated grids (iPhone portraits) cost the
+    // whole-image decode's memory and single-threaded time.
     let tiled = tiles > 1
         && (tiling.image_width, tiling.image_height) == (width, height)
+        && !primary.is_transformed()
         && tiled::covers(&tiling, width, height)
         && primary.tiles_resolve();
     // Halved while copying when the half still covers the tier (see tiled.rs).

@@ -123,6 +123,20 @@ impl<'a> Primary<'a> {
         Ok(t)
     }
 
+    /// Whether the primary image carries a rotation, mirroring or crop (`irot`, `imir`,
+    /// `clap`). libheif 1.19.7 places the tiles of such a grid wrongly when the image is
+    /// not a whole number of tiles (a rotated 1400 × 1000 grid of 512 px tiles is given
+    /// a left offset of 376 px instead of 136), so those are decoded whole.
+    pub fn is_transformed(&self) -> bool {
+        // SAFETY: a live handle.
+        let id = unsafe { lh::heif_image_handle_get_item_id(self.handle) };
+        // SAFETY: a live context; a null list only counts the properties.
+        let n = unsafe {
+            lh::heif_item_get_transformation_properties(self.ctx, id, std::ptr::null_mut(), 0)
+        };
+        n != 0
+    }
+
     /// Whether every tile the grid names is an image libheif can open. libheif 1.19.7
     /// dereferences a missing tile item (a `dimg` reference to no item) inside
     /// `heif_image_handle_decode_image_tile` and crashes the process, while its
@@ -145,6 +159,20 @@ impl<'a> Primary<'a> {
                     lh::heif_image_handle_get_grid_image_tile_id(self.handle, 0, x, y, &mut id)
                 };
                 if check(e).is_err() {
+                    return false;
+                }
+                // A tile of its own rotated or mirrored is turned by the whole-image
+                // decode but not by the tile decode: such grids are decoded whole.
+                // SAFETY: a live context; a null list only counts the properties.
+                let turned = unsafe {
+                    lh::heif_item_get_transformation_properties(
+                        self.ctx,
+                        id,
+                        std::ptr::null_mut(),
+                        0,
+                    )
+                };
+                if turned != 0 {
                     return false;
                 }
                 let mut tile = std::ptr::null_mut();

@@ -1,8 +1,8 @@
 //! Grid HEICs decoded one tile at a time into the output, a band of tile rows per
-//! thread. libheif 1.19's `heif_image_handle_decode_image_tile` gives each tile already
-//! rotated and mirrored, in displayed coordinates; the first row and column of tiles
-//! may start before the image (`top_offset`, `left_offset`) and the last ones pass its
-//! end: only what falls inside is copied.
+//! thread. Only grids with no rotation or mirroring come here (libheif 1.19.7 places
+//! the tiles of a turned grid wrongly, see `Primary::is_transformed`); the first row
+//! and column of tiles may start before the image (`top_offset`, `left_offset`) and
+//! the last ones pass its end: only what falls inside is copied.
 //!
 //! With `shrink` = 2 (a 48 MP photo bound for a 2048 px tier) each 2×2 block is
 //! averaged as its tile is copied, HEIC's counterpart of a JPEG's DCT-scaled decode:

@@ -190,3 +190,37 @@ fn a_grid_heic_naming_a_missing_tile_is_refused_not_crashed_on() {
         assert!(matches!(e, Some(MediaError::Corrupt(_))), "{e:?}");
     }
 }
+
+/// Rotated grid HEICs whose size is not a whole number of 512 px tiles, as iPhone
+/// portrait photos are: a 2 × 3 grid of 1000 × 1400 whose tiles each carry an `irot`,
+/// and a 2 × 3 grid of 1000 × 1200 with an `irot` 270 of its own (shown as 1200 ×
+/// 1000; libheif says its tiles start 176 px left of the image, not 336). libheif
+/// 1.19.7's tile decode places or turns such tiles wrongly, so they must come out
+/// exactly as its whole-image decode has them.
+#[test]
+fn a_rotated_grid_heic_matches_the_whole_image_decode() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, size) in [
+        ("grid-tiles-rotated.heic", (1000, 1400)),
+        ("grid-rotated-270.heic", (1200, 1000)),
+    ] {
+        let path = fixture(tmp.path(), name);
+        let got = crate::media::decode::decode(&path, Kind::Heic, 2048)
+            .ok()
+            .unwrap()
+            .image
+            .to_rgb8();
+        assert_eq!(got.dimensions(), size, "{name}");
+        let data = std::fs::read(&path).unwrap();
+        let primary = crate::media::heif_ffi::Primary::open(&data).unwrap();
+        let whole = primary.decode(None).unwrap();
+        let (w, h, stride, plane) = whole.plane().unwrap();
+        assert_eq!((w as u32, h as u32), size, "{name}");
+        for (y, row) in got.rows().enumerate() {
+            for (x, px) in row.enumerate() {
+                let at = y * stride + x * 3;
+                assert_eq!(px.0[..], plane[at..at + 3], "{name} at {x},{y}");
+            }
+        }
+    }
+}
