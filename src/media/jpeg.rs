@@ -37,8 +37,9 @@ pub fn shrink(width: u32, height: u32, min_side: u32) -> u32 {
 }
 
 /// Decodes `data` (a whole JPEG of kind `kind`, checked complete) shrunk on load to no
-/// less than `min_side`. `None` when libjpeg-turbo cannot read this JPEG's header (CMYK,
-/// unusual subsampling, damage): the caller then uses the image crate.
+/// less than `min_side`. `None` when libjpeg-turbo cannot take this JPEG (CMYK, unusual
+/// subsampling, damage in the header or the image data): the caller then uses the
+/// image crate.
 pub fn decode(data: &[u8], kind: Kind, min_side: u32) -> Result<Option<Decoded>, MediaError> {
     let Some(head) = turbo::header(data) else {
         return Ok(None);
@@ -59,7 +60,9 @@ pub fn decode(data: &[u8], kind: Kind, min_side: u32) -> Result<Option<Decoded>,
     let coefficients = if meta.progressive { full * 6 } else { 0 };
     let pixels = u64::from(sw) * u64::from(sh) * if head.gray { 1 } else { 3 };
     budget::check_bytes(head.width, head.height, coefficients + pixels)?;
-    let (buf, w, h) = turbo::decode(data, head, denom, format)?;
+    let Some((buf, w, h)) = turbo::decode(data, head, denom, format)? else {
+        return Ok(None);
+    };
     let image = if head.gray {
         image::GrayImage::from_raw(w, h, buf).map(DynamicImage::from)
     } else {

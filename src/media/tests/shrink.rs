@@ -224,3 +224,21 @@ fn a_rotated_grid_heic_matches_the_whole_image_decode() {
         }
     }
 }
+
+/// A 256 × 256 progressive JPEG whose first scan has bad bytes (a warning) and whose
+/// third scan header is invalid (fatal): TurboJPEG 2.1 reported the fatal error as a
+/// warning and the photo was stored all black. It now goes to the image crate, whose
+/// verdict (refused, or decoded as far as it goes) is never a black image.
+#[test]
+fn a_jpeg_libjpeg_turbo_fails_on_after_a_warning_is_not_stored_black() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = fixture(tmp.path(), "progressive-fatal-after-warning.jpg");
+    match crate::media::decode::decode(&path, Kind::Jpeg, 2048) {
+        Ok(d) => {
+            let rgb = d.image.to_rgb8();
+            assert_eq!(rgb.dimensions(), (256, 256));
+            assert!(rgb.as_raw().iter().any(|&b| b > 16), "all black");
+        }
+        Err(e) => assert!(matches!(e, MediaError::Corrupt(_)), "{e:?}"),
+    }
+}
