@@ -1,8 +1,8 @@
 //! Grid HEICs decoded one tile at a time into the output, a band of tile rows per
-//! thread. Only grids with no rotation or mirroring come here (libheif 1.19.7 places
-//! the tiles of a turned grid wrongly, see `Primary::is_transformed`); the first row
-//! and column of tiles may start before the image (`top_offset`, `left_offset`) and
-//! the last ones pass its end: only what falls inside is copied.
+//! thread, as stored in the file: unrotated (libheif 1.19.7 places the tiles of a
+//! rotated grid wrongly, see `Primary::rotation_only`; the caller turns the result).
+//! The first row and column of tiles may start before the image (`top_offset`,
+//! `left_offset`) and the last ones pass its end: only what falls inside is copied.
 //!
 //! With `shrink` = 2 (a 48 MP photo bound for a 2048 px tier) each 2×2 block is
 //! averaged as its tile is copied, HEIC's counterpart of a JPEG's DCT-scaled decode:
