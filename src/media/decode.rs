@@ -58,8 +58,8 @@ pub fn decode(path: &Path, kind: Kind, min_side: u32) -> Result<Decoded, MediaEr
                 decoded.kind = kind;
                 return Ok(decoded);
             }
-            // What libjpeg-turbo's header reader refuses (CMYK, odd subsampling, a
-            // damaged header) goes to the image crate, which explains what is wrong.
+            // What libjpeg-turbo refuses (CMYK, odd subsampling, damage anywhere) goes to
+            // the image crate, which decodes what it can or explains what is wrong.
             with_image_crate(
                 ImageReader::with_format(Cursor::new(data), ImageFormat::Jpeg),
                 kind,

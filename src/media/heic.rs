@@ -1,7 +1,8 @@
 //! HEIC/HEIF decoding through libheif (cargo feature `heic`, on by default).
 //!
-//! libheif applies the container's rotation and mirroring (`irot`/`imir`) itself, and
-//! HEIF says those win over any EXIF orientation, so no orientation is left to apply.
+//! The container's rotation and mirroring (`irot`/`imir`) are applied here (libheif
+//! does it for a whole-image decode; a grid decoded by tile is turned after assembly),
+//! and HEIF says those win over any EXIF orientation, so no orientation is left to apply.
 
 #[cfg(feature = "heic")]
 mod tiled;
@@ -19,7 +20,9 @@ use super::error::MediaError;
 /// A grid image (what phones write: 512×512 HEVC tiles) is decoded a tile at a time
 /// straight into the output, on every core (each thread its own libheif context, a
 /// band of tile rows each): memory is the output plus a tile per thread, not
-/// libheif's whole-image YCbCr and RGB planes beside ours.
+/// libheif's whole-image YCbCr and RGB planes beside ours. A rotated grid (an
+/// iPhone portrait) is assembled as stored and then turned, which for a quarter turn
+/// costs a second output-sized buffer.
 #[cfg(feature = "heic")]
 pub fn decode(path: &Path, kind: Kind, min_side: u32) -> Result<Decoded, MediaError> {
     use super::heif_ffi::Primary;
@@ -29,11 +32,28 @@ pub fn decode(path: &Path, kind: Kind, min_side: u32) -> Result<Decoded, MediaEr
     let (width, height) = primary.size();
     super::decode::check_size(width, height)?;
     super::budget::check_plausible(kind, width, height, data.len() as u64)?;
-    let tiling = primary.tiling()?;
+    // The grid as stored: tiles are decoded unrotated and the rotation applied after.
+    let tiling = primary.file_tiling()?;
+    let turn = primary.rotation_only();
+    let (fw, fh) = match turn {
+        Some(90 | 270) => (height, width),
+        _ => (width, height),
+    };
     let tiles = u64::from(tiling.num_columns) * u64::from(tiling.num_rows);
     let per_px = super::budget::heif_bytes_per_pixel(primary.luma_bits());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let tiled = tiles > 1 && (tiling.image_width, tiling.image_height) == (width, height);
+    // By tile only when libheif 1.19 gets it right: at most a rotation of the image
+    // (see `Primary::rotation_only`; mirrored or cropped grids are decoded whole), no
+    // rotation or mirroring of any tile, a grid covering the image, and every tile
+    // present (a missing one crashes libheif's tile decode; its whole-image decode
+    // refuses it).
+    let tiled = tiles > 1
+        && turn.is_some()
+        && (tiling.image_width, tiling.image_height) == (fw, fh)
+        && tiled::covers(&tiling, fw, fh)
+        && primary.tiles_resolve();
+    // A quarter or three-quarter turn is a copy of the output.
+    let turned = matches!(turn, Some(90 | 270));
     // Halved while copying when the half still covers the tier (see tiled.rs).
     let shrink = if tiled && width.max(height) / 2 >= min_side && tiled::can_shrink(&tiling, 2) {
         2
@@ -44,7 +64,7 @@ pub fn decode(path: &Path, kind: Kind, min_side: u32) -> Result<Decoded, MediaEr
     if tiled {
         // Our RGB output, plus each thread's tile at the whole-image rate.
         let tile = u64::from(tiling.tile_width) * u64::from(tiling.tile_height);
-        let out = u64::from(ow) * u64::from(oh) * 3;
+        let out = u64::from(ow) * u64::from(oh) * 3 * if turned { 2 } else { 1 };
         super::budget::check_bytes(width, height, out + threads as u64 * tile * per_px)?;
     } else {
         super::budget::check_cost(width, height, per_px)?;
@@ -58,7 +78,7 @@ pub fn decode(path: &Path, kind: Kind, min_side: u32) -> Result<Decoded, MediaEr
             &data,
             &tiling,
             &mut pixels,
-            (w, h),
+            (fw as usize, fh as usize),
             shrink as usize,
             threads,
         )?;
@@ -75,8 +95,22 @@ pub fn decode(path: &Path, kind: Kind, min_side: u32) -> Result<Decoded, MediaEr
             row.copy_from_slice(&plane[y * stride..y * stride + w * 3]);
         }
     }
-    let image = image::RgbImage::from_raw(ow, oh, pixels)
+    let (sw, sh) = if tiled {
+        (fw.div_ceil(shrink), fh.div_ceil(shrink))
+    } else {
+        (ow, oh)
+    };
+    let mut image = image::RgbImage::from_raw(sw, sh, pixels)
         .ok_or_else(|| MediaError::Corrupt("libheif returned a plane of the wrong size".into()))?;
+    if tiled {
+        // HEIF's irot turns counter-clockwise; the image crate's turns are clockwise.
+        match turn {
+            Some(90) => image = image::imageops::rotate270(&image),
+            Some(180) => image::imageops::rotate180_in_place(&mut image),
+            Some(270) => image = image::imageops::rotate90(&image),
+            _ => {}
+        }
+    }
     Ok(Decoded {
         kind,
         image: image.into(),

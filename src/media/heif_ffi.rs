@@ -114,16 +114,99 @@ impl<'a> Primary<'a> {
         check(e).ok().map(|()| out)
     }
 
-    /// The tile grid in displayed (rotated) coordinates; one tile for a plain image.
-    pub fn tiling(&self) -> Result<lh::heif_image_tiling, MediaError> {
+    /// The primary image's rotation, counter-clockwise in degrees (0, 90, 180, 270),
+    /// when that is its only transformation; `None` when it is mirrored or cropped
+    /// (`imir`, `clap`) or rotated more than once. libheif 1.19.7 places the tiles of a
+    /// rotated grid wrongly when the image is not a whole number of tiles (a 1400 × 1000
+    /// grid of 512 px tiles is given a left offset of 376 px instead of 136), so the
+    /// tiles are decoded as stored and the rotation is applied here.
+    pub fn rotation_only(&self) -> Option<u32> {
+        // SAFETY: a live handle.
+        let id = unsafe { lh::heif_image_handle_get_item_id(self.handle) };
+        let mut list = [0 as lh::heif_property_id; 2];
+        // SAFETY: a live context and room for the 2 ids we say.
+        let n = unsafe {
+            lh::heif_item_get_transformation_properties(self.ctx, id, list.as_mut_ptr(), 2)
+        };
+        match n {
+            0 => Some(0),
+            1 => {
+                // SAFETY: a live context and a property id libheif gave.
+                let kind = unsafe { lh::heif_item_get_property_type(self.ctx, id, list[0]) };
+                if kind != lh::heif_item_property_type_heif_item_property_type_transform_rotation {
+                    return None;
+                }
+                // SAFETY: as above; a rotation property.
+                let ccw = unsafe {
+                    lh::heif_item_get_property_transform_rotation_ccw(self.ctx, id, list[0])
+                };
+                u32::try_from(ccw)
+                    .ok()
+                    .filter(|d| [0, 90, 180, 270].contains(d))
+            }
+            _ => None,
+        }
+    }
+
+    /// The tile grid as stored, before any rotation; one tile for a plain image.
+    pub fn file_tiling(&self) -> Result<lh::heif_image_tiling, MediaError> {
         // SAFETY: all-zero is a valid value of this plain C struct.
         let mut t: lh::heif_image_tiling = unsafe { std::mem::zeroed() };
         // SAFETY: a live handle and a pointer to our struct.
-        check(unsafe { lh::heif_image_handle_get_image_tiling(self.handle, 1, &mut t) })?;
+        check(unsafe { lh::heif_image_handle_get_image_tiling(self.handle, 0, &mut t) })?;
         Ok(t)
     }
 
-    /// Decodes the whole image (`tile` = `None`) or one tile (column, row) to 8-bit
+    /// Whether every tile the grid names is an image libheif can open. libheif 1.19.7
+    /// dereferences a missing tile item (a `dimg` reference to no item) inside
+    /// `heif_image_handle_decode_image_tile` and crashes the process, while its
+    /// whole-image decode refuses the same file cleanly: a grid that fails this check
+    /// must not be decoded by tile.
+    pub fn tiles_resolve(&self) -> bool {
+        // SAFETY: all-zero is a valid value of this plain C struct.
+        let mut t: lh::heif_image_tiling = unsafe { std::mem::zeroed() };
+        // SAFETY: a live handle and a pointer to our struct. 0: the file's own tile
+        // order, which is what the tile ids below are asked in.
+        if check(unsafe { lh::heif_image_handle_get_image_tiling(self.handle, 0, &mut t) }).is_err()
+        {
+            return false;
+        }
+        (0..t.num_rows).all(|y| {
+            (0..t.num_columns).all(|x| {
+                let mut id: lh::heif_item_id = 0;
+                // SAFETY: a live handle and a pointer to our id.
+                let e = unsafe {
+                    lh::heif_image_handle_get_grid_image_tile_id(self.handle, 0, x, y, &mut id)
+                };
+                if check(e).is_err() {
+                    return false;
+                }
+                // A tile of its own rotated or mirrored is turned by the whole-image
+                // decode but not by the tile decode: such grids are decoded whole.
+                // SAFETY: a live context; a null list only counts the properties.
+                let turned = unsafe {
+                    lh::heif_item_get_transformation_properties(
+                        self.ctx,
+                        id,
+                        std::ptr::null_mut(),
+                        0,
+                    )
+                };
+                if turned != 0 {
+                    return false;
+                }
+                let mut tile = std::ptr::null_mut();
+                // SAFETY: a live context and a pointer to our handle slot.
+                let e = unsafe { lh::heif_context_get_image_handle(self.ctx, id, &mut tile) };
+                // SAFETY: released once; null (on failure) is accepted.
+                unsafe { lh::heif_image_handle_release(tile) };
+                check(e).is_ok()
+            })
+        })
+    }
+
+    /// Decodes the whole image (`tile` = `None`, rotated and mirrored as displayed) or
+    /// one tile (column, row of the grid as stored, and not rotated) to 8-bit
     /// interleaved RGB.
     pub fn decode(&self, tile: Option<(u32, u32)>) -> Result<Rgb, MediaError> {
         // SAFETY: no arguments; freed below.
@@ -133,6 +216,7 @@ impl<'a> Primary<'a> {
             // decoder name is a static string.
             unsafe {
                 (*options).convert_hdr_to_8bit = 1;
+                (*options).ignore_transformations = u8::from(tile.is_some());
                 if let Some(id) = hevc_decoder() {
                     (*options).decoder_id = id.as_ptr();
                 }

@@ -19,8 +19,10 @@ pub struct Meta {
     pub orientation: Option<Orientation>,
     /// The ICC profile, its APP2 chunks joined in order.
     pub icc: Option<Vec<u8>>,
-    /// A progressive JPEG keeps every coefficient of the full image while decoding.
-    pub progressive: bool,
+    /// libjpeg keeps every coefficient of the full image while decoding: a progressive
+    /// JPEG, a sequential one whose first scan leaves out a component (more scans
+    /// follow), or one whose segments could not be read as far as the first scan.
+    pub buffered: bool,
 }
 
 /// The largest shrink (1, 2, 4 or 8) that keeps the longest side of a `width` ×
@@ -37,8 +39,9 @@ pub fn shrink(width: u32, height: u32, min_side: u32) -> u32 {
 }
 
 /// Decodes `data` (a whole JPEG of kind `kind`, checked complete) shrunk on load to no
-/// less than `min_side`. `None` when libjpeg-turbo cannot read this JPEG's header (CMYK,
-/// unusual subsampling, damage): the caller then uses the image crate.
+/// less than `min_side`. `None` when libjpeg-turbo cannot take this JPEG (CMYK, unusual
+/// subsampling, damage in the header or the image data): the caller then uses the
+/// image crate.
 pub fn decode(data: &[u8], kind: Kind, min_side: u32) -> Result<Option<Decoded>, MediaError> {
     let Some(head) = turbo::header(data) else {
         return Ok(None);
@@ -53,13 +56,15 @@ pub fn decode(data: &[u8], kind: Kind, min_side: u32) -> Result<Option<Decoded>,
     } else {
         PixelFormat::Rgb
     };
-    // The output buffer at the decoded scale, plus for a progressive JPEG the full-size
+    // The output buffer at the decoded scale, plus for a buffered JPEG the full-size
     // coefficients (2 bytes each, up to 3 components at full resolution).
     let full = u64::from(head.width) * u64::from(head.height);
-    let coefficients = if meta.progressive { full * 6 } else { 0 };
+    let coefficients = if meta.buffered { full * 6 } else { 0 };
     let pixels = u64::from(sw) * u64::from(sh) * if head.gray { 1 } else { 3 };
     budget::check_bytes(head.width, head.height, coefficients + pixels)?;
-    let (buf, w, h) = turbo::decode(data, head, denom, format)?;
+    let Some((buf, w, h)) = turbo::decode(data, head, denom, format)? else {
+        return Ok(None);
+    };
     let image = if head.gray {
         image::GrayImage::from_raw(w, h, buf).map(DynamicImage::from)
     } else {
@@ -76,15 +81,26 @@ pub fn decode(data: &[u8], kind: Kind, min_side: u32) -> Result<Option<Decoded>,
     }))
 }
 
-/// Reads orientation, ICC profile and progressiveness from the segments before the
-/// first scan. A damaged segment ends the walk: what was found so far is kept.
+/// Reads orientation, ICC profile and whether the coefficients are buffered from the
+/// segments before the first scan. A damaged segment ends the walk: what was found so
+/// far is kept, and the coefficients are counted as buffered.
 pub fn meta(data: &[u8]) -> Meta {
     let mut meta = Meta::default();
     let mut icc_chunks: Vec<(u8, &[u8])> = Vec::new();
+    // Components of a sequential (SOF0/SOF1) frame, if one was seen.
+    let mut sequential: Option<u8> = None;
+    // Whether the first scan, once reached, carries every component of that frame.
+    let mut single_scan = false;
     let mut i = 2;
     while let (Some(&0xFF), Some(&marker)) = (data.get(i), data.get(i + 1)) {
         if marker == 0xFF {
             i += 1; // fill byte
+            continue;
+        }
+        // TEM and RST have no length (as `scan_jpeg` knows): reading one here would
+        // end the walk before the EXIF or ICC segments that may follow.
+        if marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
+            i += 2;
             continue;
         }
         let Some(len) = data
@@ -103,12 +119,16 @@ pub fn meta(data: &[u8]) -> Meta {
             0xE2 if body.starts_with(b"ICC_PROFILE\0") && body.len() > 14 => {
                 icc_chunks.push((body[12], &body[14..]));
             }
-            0xC2 | 0xC6 | 0xCA | 0xCE => meta.progressive = true,
-            0xDA => break,
+            0xC0 | 0xC1 => sequential = body.get(5).copied(),
+            0xDA => {
+                single_scan = sequential.is_some() && body.first().copied() == sequential;
+                break;
+            }
             _ => {}
         }
         i += 2 + len;
     }
+    meta.buffered = !single_scan;
     if !icc_chunks.is_empty() {
         icc_chunks.sort_by_key(|(seq, _)| *seq);
         meta.icc = Some(
@@ -163,6 +183,50 @@ mod tests {
         let m = meta(&jpeg);
         assert_eq!(m.icc.as_deref(), Some(&b"hello world"[..]));
         assert_eq!(m.orientation, Some(Orientation::Rotate90));
-        assert!(m.progressive);
+        assert!(m.buffered);
+    }
+
+    /// TEM (FF 01) and RST (FF D0-D7) have no length: one before the EXIF segment used
+    /// to end the walk there, losing the orientation and the coefficients' memory.
+    #[test]
+    fn meta_steps_over_markers_without_a_length() {
+        let seg = |marker: u8, body: &[u8]| {
+            let len = u16::try_from(body.len() + 2).unwrap().to_be_bytes();
+            [&[0xFF, marker, len[0], len[1]][..], body].concat()
+        };
+        let exif: Vec<u8> = [
+            &b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01"[..],
+            &[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0],
+            &[0, 0, 0, 0],
+        ]
+        .concat();
+        let sof = |marker: u8, components: u8| {
+            let mut body = vec![8, 0, 16, 0, 16, components];
+            for c in 1..=components {
+                body.extend_from_slice(&[c, 0x11, 0]);
+            }
+            seg(marker, &body)
+        };
+        let sos = |components: u8| {
+            let mut body = vec![components];
+            for c in 1..=components {
+                body.extend_from_slice(&[c, 0]);
+            }
+            body.extend_from_slice(&[0, 63, 0]);
+            seg(0xDA, &body)
+        };
+        let jpeg = |tail: &[Vec<u8>]| {
+            let head = [&[0xFF, 0xD8, 0xFF, 0x01, 0xFF, 0xD3][..], &seg(0xE1, &exif)].concat();
+            [&[head][..], tail].concat().concat()
+        };
+        let m = meta(&jpeg(&[sof(0xC2, 3), sos(1)]));
+        assert_eq!(m.orientation, Some(Orientation::Rotate270));
+        assert!(m.buffered);
+        // Baseline, one scan of all three components: decoded a row band at a time.
+        assert!(!meta(&jpeg(&[sof(0xC0, 3), sos(3)])).buffered);
+        // Baseline but one component a scan: every coefficient is kept until the last.
+        assert!(meta(&jpeg(&[sof(0xC0, 3), sos(1)])).buffered);
+        // Never reaching a scan counts as buffered.
+        assert!(meta(&jpeg(&[sof(0xC1, 3)])).buffered);
     }
 }

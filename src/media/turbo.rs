@@ -54,7 +54,6 @@ unsafe extern "C" {
     ) -> c_int;
     fn tjFree(buffer: *mut c_uchar);
     fn tjGetErrorStr2(handle: Handle) -> *mut c_char;
-    fn tjGetErrorCode(handle: Handle) -> c_int;
 }
 
 /// TurboJPEG pixel formats (`TJPF_*`).
@@ -80,9 +79,12 @@ const TJSAMP_GRAY: c_int = 3;
 const TJCS_GRAY: c_int = 2;
 const TJCS_CMYK: c_int = 3;
 const TJCS_YCCK: c_int = 4;
-const TJERR_WARNING: c_int = 0;
 /// Stops a hostile progressive JPEG of thousands of scans (a CPU bomb) at 500.
 const TJFLAG_LIMITSCANS: c_int = 32768;
+/// Makes a warning fail the decode. TurboJPEG 2.1 reports a fatal error that follows a
+/// warning as a mere warning (`TJERR_WARNING`), with the image left unwritten (black),
+/// so no failure can be trusted to be "only a warning".
+const TJFLAG_STOPONWARNING: c_int = 8192;
 
 /// What a JPEG's header says, read without decoding any pixel.
 #[derive(Debug, Clone, Copy)]
@@ -125,11 +127,6 @@ impl Tj {
         }
         // SAFETY: non-null, NUL-terminated, valid until the next call on this handle.
         unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned()
-    }
-
-    fn only_warned(&self) -> bool {
-        // SAFETY: the handle is live.
-        unsafe { tjGetErrorCode(self.0) == TJERR_WARNING }
     }
 }
 
@@ -174,14 +171,16 @@ pub fn scaled(width: u32, height: u32, denom: u32) -> (u32, u32) {
 }
 
 /// Decodes `jpeg` (whose [`header`] is `head`) at 1/`denom` scale (1, 2, 4 or 8) into
-/// `format` pixels. Returns the pixels and their size. Warnings (a few bad bytes in
-/// the entropy-coded data) still give an image, as browsers show one.
+/// `format` pixels. Returns the pixels and their size, or `None` when libjpeg-turbo
+/// stops at anything, a warning included (a few bad bytes in the entropy-coded data, or
+/// a fatal error it reports as one): the caller then uses the image crate, which decodes
+/// what it can or refuses the file with its reason.
 pub fn decode(
     jpeg: &[u8],
     head: Header,
     denom: u32,
     format: PixelFormat,
-) -> Result<(Vec<u8>, u32, u32), MediaError> {
+) -> Result<Option<(Vec<u8>, u32, u32)>, MediaError> {
     let tj = Tj::decompressor()?;
     let (w, h) = scaled(head.width, head.height, denom);
     let mut out = super::buffer::pixels(w as usize * h as usize * format.bytes());
@@ -198,13 +197,10 @@ pub fn decode(
             0,
             ch,
             format as c_int,
-            TJFLAG_LIMITSCANS,
+            TJFLAG_LIMITSCANS | TJFLAG_STOPONWARNING,
         )
     };
-    if rc != 0 && !tj.only_warned() {
-        return Err(MediaError::Corrupt(tj.message()));
-    }
-    Ok((out, w, h))
+    Ok((rc == 0).then_some((out, w, h)))
 }
 
 /// Encodes tightly packed `pixels` (`width` × `height` of `format`) as a baseline JPEG

@@ -1,8 +1,8 @@
 //! Grid HEICs decoded one tile at a time into the output, a band of tile rows per
-//! thread. libheif 1.19's `heif_image_handle_decode_image_tile` gives each tile already
-//! rotated and mirrored, in displayed coordinates; the first row and column of tiles
-//! may start before the image (`top_offset`, `left_offset`) and the last ones pass its
-//! end: only what falls inside is copied.
+//! thread, as stored in the file: unrotated (libheif 1.19.7 places the tiles of a
+//! rotated grid wrongly, see `Primary::rotation_only`; the caller turns the result).
+//! The first row and column of tiles may start before the image (`top_offset`,
+//! `left_offset`) and the last ones pass its end: only what falls inside is copied.
 //!
 //! With `shrink` = 2 (a 48 MP photo bound for a 2048 px tier) each 2×2 block is
 //! averaged as its tile is copied, HEIC's counterpart of a JPEG's DCT-scaled decode:
@@ -20,6 +20,14 @@ struct Band<'o> {
     skip: usize,
     full_rows: usize,
     out: &'o mut [u8],
+}
+
+/// Whether the tiles of `t` cover the whole `width` × `height` image past its offsets:
+/// a grid that stops short would leave part of the output unwritten (black).
+pub fn covers(t: &heif_image_tiling, width: u32, height: u32) -> bool {
+    let span = |n: u32, size: u32| u64::from(n) * u64::from(size);
+    span(t.num_rows, t.tile_height) >= u64::from(height) + u64::from(t.top_offset)
+        && span(t.num_columns, t.tile_width) >= u64::from(width) + u64::from(t.left_offset)
 }
 
 /// Whether `t` can be decoded at 1/`shrink`: every tile edge and offset must fall on
@@ -169,5 +177,28 @@ fn average(src: &Block, s: usize, out: &mut [u8], line: usize) {
                 *byte = ((total + count / 2) / count) as u8;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiling(cols: u32, rows: u32, top: u32, left: u32) -> heif_image_tiling {
+        // SAFETY: all-zero is a valid value of this plain C struct.
+        let mut t: heif_image_tiling = unsafe { std::mem::zeroed() };
+        (t.num_columns, t.num_rows, t.tile_width, t.tile_height) = (cols, rows, 512, 512);
+        (t.top_offset, t.left_offset) = (top, left);
+        t
+    }
+
+    #[test]
+    fn a_grid_short_of_the_image_is_not_decoded_by_tile() {
+        assert!(covers(&tiling(3, 2, 0, 0), 1300, 900));
+        assert!(covers(&tiling(3, 2, 0, 0), 1536, 1024));
+        assert!(!covers(&tiling(3, 2, 0, 0), 1537, 1024));
+        assert!(!covers(&tiling(3, 2, 200, 0), 1300, 900));
+        assert!(!covers(&tiling(3, 2, 0, 376), 1300, 900));
+        assert!(!covers(&tiling(2, 2, 0, 0), 1300, 900));
     }
 }

@@ -170,3 +170,117 @@ fn a_grid_heic_is_halved_while_copied_when_the_half_covers_the_tier() {
         }
     }
 }
+
+/// A fixture file from tests/fixtures, written to `dir` for the decoder to read.
+fn fixture(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let path = dir.join(name);
+    std::fs::copy(from.join(name), &path).unwrap();
+    path
+}
+
+/// A 2 × 3 grid HEIC whose last `dimg` reference names item 99, which does not exist:
+/// libheif 1.19.7 crashed (SIGSEGV, the whole server) decoding its second tile.
+#[test]
+fn a_grid_heic_naming_a_missing_tile_is_refused_not_crashed_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = fixture(tmp.path(), "grid-missing-tile.heic");
+    for min_side in [2048, 500] {
+        let e = crate::media::decode::decode(&path, Kind::Heic, min_side).err();
+        assert!(matches!(e, Some(MediaError::Corrupt(_))), "{e:?}");
+    }
+}
+
+/// Rotated grid HEICs whose size is not a whole number of 512 px tiles, as iPhone
+/// portrait photos are: a 2 × 3 grid of 1000 × 1200 with an `irot` of its own (turned
+/// 90, 180 and 270 degrees; at 270 libheif 1.19.7 says its tiles start 176 px left of
+/// the image, not 336), and a 2 × 3 grid of 1000 × 1400 whose tiles each carry an
+/// `irot`. They must come out exactly as libheif's whole-image decode has them, and
+/// the grid-rotated ones also halved by tile.
+#[test]
+fn a_rotated_grid_heic_matches_the_whole_image_decode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stored = std::fs::read(fixture(tmp.path(), "grid-rotated-270.heic")).unwrap();
+    // The byte after the `irot` box's type is its angle, in quarter turns counter-clockwise.
+    let at = stored.windows(4).position(|w| w == b"irot").unwrap() + 4;
+    let mut cases = Vec::new();
+    for quarters in [1u8, 2, 3] {
+        let mut data = stored.clone();
+        data[at] = quarters;
+        let size = if quarters == 2 {
+            (1000, 1200)
+        } else {
+            (1200, 1000)
+        };
+        cases.push((
+            format!("irot {}", u32::from(quarters) * 90),
+            data,
+            size,
+            true,
+        ));
+    }
+    let tiles = std::fs::read(fixture(tmp.path(), "grid-tiles-rotated.heic")).unwrap();
+    cases.push(("tiles with irot".into(), tiles, (1000, 1400), false));
+    for (name, data, size, halved) in cases {
+        let path = tmp.path().join("case.heic");
+        std::fs::write(&path, &data).unwrap();
+        let got = crate::media::decode::decode(&path, Kind::Heic, 2048)
+            .ok()
+            .unwrap()
+            .image
+            .to_rgb8();
+        assert_eq!(got.dimensions(), size, "{name}");
+        let primary = crate::media::heif_ffi::Primary::open(&data).unwrap();
+        let whole = primary.decode(None).unwrap();
+        let (w, h, stride, plane) = whole.plane().unwrap();
+        assert_eq!((w as u32, h as u32), size, "{name}");
+        for (y, row) in got.rows().enumerate() {
+            for (x, px) in row.enumerate() {
+                let at = y * stride + x * 3;
+                assert_eq!(px.0[..], plane[at..at + 3], "{name} at {x},{y}");
+            }
+        }
+        if !halved {
+            continue;
+        }
+        // Halved while copied (600 covers the tier): each pixel the rounded mean of
+        // the whole decode's 2 × 2 block.
+        let half = crate::media::decode::decode(&path, Kind::Heic, 600)
+            .ok()
+            .unwrap()
+            .image
+            .to_rgb8();
+        assert_eq!(half.dimensions(), (size.0 / 2, size.1 / 2), "{name}");
+        for (y, row) in half.rows().enumerate() {
+            for (x, px) in row.enumerate() {
+                for c in 0..3 {
+                    let sum: u32 = [(0, 0), (1, 0), (0, 1), (1, 1)]
+                        .iter()
+                        .map(|(dx, dy)| {
+                            u32::from(plane[(2 * y + dy) * stride + (2 * x + dx) * 3 + c])
+                        })
+                        .sum();
+                    assert_eq!(u32::from(px.0[c]), (sum + 2) / 4, "{name} half at {x},{y}");
+                }
+            }
+        }
+    }
+}
+
+/// A 256 × 256 progressive JPEG whose first scan has bad bytes (a warning) and whose
+/// third scan header is invalid (fatal): TurboJPEG 2.1 reported the fatal error as a
+/// warning and the photo was stored all black. It now goes to the image crate, whose
+/// verdict (refused, or decoded as far as it goes) is never a black image.
+#[test]
+fn a_jpeg_libjpeg_turbo_fails_on_after_a_warning_is_not_stored_black() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = fixture(tmp.path(), "progressive-fatal-after-warning.jpg");
+    match crate::media::decode::decode(&path, Kind::Jpeg, 2048) {
+        Ok(d) => {
+            let rgb = d.image.to_rgb8();
+            assert_eq!(rgb.dimensions(), (256, 256));
+            assert!(rgb.as_raw().iter().any(|&b| b > 16), "all black");
+        }
+        Err(e) => assert!(matches!(e, MediaError::Corrupt(_)), "{e:?}"),
+    }
+}
