@@ -39,6 +39,16 @@ fn slugs(v: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// Replaces the content of note `id`.
+async fn rewrite(app: &TestApp, id: i64, content: &str) {
+    let patch = Patch::default().replace("content", vec![serde_json::json!(content)]);
+    let change = NoteUpdate {
+        patch,
+        photos: None,
+    };
+    app.state.notes.update(id, change).await.unwrap();
+}
+
 #[tokio::test]
 async fn past_the_bound_matches_come_newest_first_and_at_it_best_first() {
     let app = TestApp::new().await;
@@ -56,18 +66,7 @@ async fn past_the_bound_matches_come_newest_first_and_at_it_best_first() {
         .await;
     let notes = app.many(1002, &[]).await;
     // A strong match among the recent notes is not lifted past the bound either.
-    let patch = Patch::default().replace("content", vec![serde_json::json!("words words")]);
-    app.state
-        .notes
-        .update(
-            notes[500].id,
-            NoteUpdate {
-                patch,
-                photos: None,
-            },
-        )
-        .await
-        .unwrap();
+    rewrite(&app, notes[500].id, "words words").await;
 
     // 1,003 matches: counted up to the bound, listed newest first.
     let v = json(&app.get("/api/search?q=words&limit=20").await.body);
@@ -104,18 +103,7 @@ async fn past_the_bound_matches_come_newest_first_and_at_it_best_first() {
 
     // Three matches fewer, exactly at the bound: ranked, the best match first.
     for note in &notes[..3] {
-        let patch = Patch::default().replace("content", vec![serde_json::json!("gone")]);
-        app.state
-            .notes
-            .update(
-                note.id,
-                NoteUpdate {
-                    patch,
-                    photos: None,
-                },
-            )
-            .await
-            .unwrap();
+        rewrite(&app, note.id, "gone").await;
     }
     let v = json(&app.get("/api/search?q=words&limit=20").await.body);
     assert_eq!(v["total"], 1000);
