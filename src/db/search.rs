@@ -73,8 +73,8 @@ macro_rules! public {
 
 /// Public notes matching `fts` (a query from [`fts_query`]), public as of `now` (a
 /// scheduled note is not found before its time). `matches` is what [`count`] answered:
-/// at most [`COUNT_BOUND`], the matches are ranked by bm25, best first; past it they
-/// come newest first.
+/// at most [`COUNT_BOUND`], the matches are ranked by bm25, best first ([`RANKED`]);
+/// past it they come newest first ([`BY_DATE`]). Only the page's rows get a snippet.
 pub async fn search(
     db: &Db,
     fts: &str,
@@ -83,75 +83,54 @@ pub async fn search(
     now: DateTime<Utc>,
     matches: i64,
 ) -> sqlx::Result<Vec<Hit>> {
-    if matches <= COUNT_BOUND {
-        ranked(db, fts, limit, offset, now).await
+    let sql = if matches <= COUNT_BOUND {
+        RANKED
     } else {
-        by_date(db, fts, limit, offset, now).await
-    }
+        BY_DATE
+    };
+    db.count(1);
+    sqlx::query_as(sql)
+        .bind(fts)
+        .bind(to_db(now))
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .bind(COUNT_BOUND)
+        .fetch_all(db.pool())
+        .await
 }
 
-/// The bm25 order of every match. Only the page's rows get a snippet. A note published
-/// between [`count`] and this query could push the matches past the bound: the
-/// candidates stop there anyway, so the cost stays bounded.
-async fn ranked(
-    db: &Db,
-    fts: &str,
-    limit: u32,
-    offset: u32,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Vec<Hit>> {
-    db.count(1);
-    sqlx::query_as(concat!(
-        "WITH cand AS (SELECT notes_fts.rowid AS rid, bm25(notes_fts, 5.0, 1.0) AS score, \
-                n.published_at AS pub \
-             FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid WHERE ",
-        public!(),
-        " LIMIT ",
-        limit!(5),
-        "), page AS (SELECT rid, score, pub FROM cand ORDER BY score, pub DESC LIMIT ",
-        limit!(3),
-        " OFFSET ?4) \
-         SELECT ",
-        columns!(),
-        " FROM page JOIN notes_fts ON notes_fts.rowid = page.rid \
-         JOIN notes n ON n.id = page.rid \
-         WHERE notes_fts MATCH ?1 ORDER BY page.score, page.pub DESC"
-    ))
-    .bind(fts)
-    .bind(to_db(now))
-    .bind(limit as i64)
-    .bind(offset as i64)
-    .bind(COUNT_BOUND)
-    .fetch_all(db.pool())
-    .await
-}
+/// The bm25 order of every match: `?1` the query, `?2` now, `?3`/`?4` the page, `?5`
+/// the bound. A note published between [`count`] and this query could push the
+/// matches past the bound: the candidates stop there anyway, so the cost stays bounded.
+const RANKED: &str = concat!(
+    "WITH cand AS (SELECT notes_fts.rowid AS rid, bm25(notes_fts, 5.0, 1.0) AS score, \
+            n.published_at AS pub \
+         FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid WHERE ",
+    public!(),
+    " LIMIT ",
+    limit!(5),
+    "), page AS (SELECT rid, score, pub FROM cand ORDER BY score, pub DESC LIMIT ",
+    limit!(3),
+    " OFFSET ?4) \
+     SELECT ",
+    columns!(),
+    " FROM page JOIN notes_fts ON notes_fts.rowid = page.rid \
+     JOIN notes n ON n.id = page.rid \
+     WHERE notes_fts MATCH ?1 ORDER BY page.score, page.pub DESC"
+);
 
-/// Every match newest first (a note's id grows with its creation, and FTS5 walks ids
-/// in order, so a page costs its offset, not the matches).
-async fn by_date(
-    db: &Db,
-    fts: &str,
-    limit: u32,
-    offset: u32,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Vec<Hit>> {
-    db.count(1);
-    sqlx::query_as(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid WHERE ",
-        public!(),
-        " ORDER BY notes_fts.rowid DESC LIMIT ",
-        limit!(3),
-        " OFFSET ?4"
-    ))
-    .bind(fts)
-    .bind(to_db(now))
-    .bind(limit as i64)
-    .bind(offset as i64)
-    .fetch_all(db.pool())
-    .await
-}
+/// Every match newest first, with the same parameters as [`RANKED`] (`?5` compared
+/// with itself, so both take one binding): a note's id grows with its creation and
+/// FTS5 walks ids in order, so a page costs its offset, not the matches.
+const BY_DATE: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid WHERE ",
+    public!(),
+    " AND ?5 = ?5 ORDER BY notes_fts.rowid DESC LIMIT ",
+    limit!(3),
+    " OFFSET ?4"
+);
 
 /// How many public notes (as of `now`) match `fts`, counted up to [`COUNT_BOUND`] + 1:
 /// a result above [`COUNT_BOUND`] means "more than [`COUNT_BOUND`]".
